@@ -1,0 +1,33 @@
+#!/bin/sh
+# Applies sql/NNN_*.sql in order, each once, each in its own transaction.
+# Connection from the usual libpq variables (PGHOST, PGPORT, PGUSER,
+# PGDATABASE) or from the first argument, a conninfo string.
+set -eu
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+
+dir=$(cd "$(dirname "$0")/../sql" && pwd)
+conn=${1:-}
+
+psql_() {
+    if [ -n "$conn" ]; then
+        psql "$conn" -X -q -v ON_ERROR_STOP=1 "$@"
+    else
+        psql -X -q -v ON_ERROR_STOP=1 "$@"
+    fi
+}
+
+psql_ -c "create schema if not exists social_care;
+          create table if not exists social_care.schema_migrations (
+              version text primary key,
+              applied_at timestamptz not null default now())" >/dev/null
+
+for f in "$dir"/[0-9][0-9][0-9]_*.sql; do
+    v=$(basename "$f" .sql)
+    done_=$(psql_ -At -c "select 1 from social_care.schema_migrations
+                          where version = '$v'")
+    [ "$done_" = 1 ] && continue
+    { cat "$f"
+      echo "insert into social_care.schema_migrations (version) values ('$v');"
+    } | psql_ -1 -f - >/dev/null
+    echo "migrate: applied $v"
+done

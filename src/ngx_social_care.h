@@ -1,0 +1,53 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * ngx_social_care.h: what the module's nginx glue files share.
+ */
+
+#ifndef _NGX_SOCIAL_CARE_H_INCLUDED_
+#define _NGX_SOCIAL_CARE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "sc_verify.h"
+#include "sc_pg.h"
+
+
+typedef enum {
+    SC_PLATFORM_NONE = 0,
+    SC_PLATFORM_META
+} sc_platform_e;
+
+
+typedef struct {
+    ngx_flag_t        used;        /* some location has social_care */
+    ngx_flag_t        db_set;
+    sc_pg_conf_t      pg;
+    ngx_uint_t        db_pool;
+    ngx_msec_t        db_timeout;
+    ngx_uint_t        batch;
+    ngx_uint_t        max_pending;
+    sc_pg_pool_t     *pool;        /* per worker, from init_process */
+} ngx_social_care_main_conf_t;
+
+
+typedef struct {
+    ngx_uint_t        platform;
+    ngx_str_t         platform_name;
+    ngx_array_t      *secrets;     /* of sc_secret_t */
+    sc_secret_t      *verify_token;
+    size_t            max_body;
+} ngx_social_care_loc_conf_t;
+
+
+extern ngx_module_t  ngx_social_care_module;
+
+
+ngx_int_t ngx_social_care_handler(ngx_http_request_t *r);
+ngx_int_t ngx_social_care_body_filter_init(void);
+
+
+#endif /* _NGX_SOCIAL_CARE_H_INCLUDED_ */

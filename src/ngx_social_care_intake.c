@@ -1,0 +1,865 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * ngx_social_care_intake.c: one webhook request, from the handshake or the
+ * raw body to the answer sent after the events are committed.
+ *
+ *   POST: read body (limit) -> verify -> parse -> holding replies
+ *         -> queue the rows (sc_pg) -> COMMIT -> 200 with the events
+ *   GET:  the platform's subscription handshake
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <time.h>
+
+#include "ngx_social_care.h"
+#include "sc_event.h"
+#include "sc_platform.h"
+#include "sc_reply.h"
+
+
+typedef struct {
+    ngx_http_request_t          *request;
+    sc_events_t                  events;
+    sc_reply_t                  *replies;
+    sc_pg_write_t               *write;
+    off_t                        body_seen;
+} ngx_social_care_ctx_t;
+
+
+static ngx_int_t ngx_social_care_handshake(ngx_http_request_t *r,
+    ngx_social_care_loc_conf_t *slcf);
+static void ngx_social_care_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_social_care_intake(ngx_http_request_t *r,
+    ngx_social_care_ctx_t *ctx);
+static u_char *ngx_social_care_read_body(ngx_http_request_t *r,
+    size_t *len);
+static ngx_table_elt_t *ngx_social_care_header(ngx_http_request_t *r,
+    const char *name, size_t len);
+static char *ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
+    ngx_str_t *platform);
+static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
+static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
+    ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
+static ngx_int_t ngx_social_care_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *code, const char *message);
+static ngx_int_t ngx_social_care_send(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *type, u_char *body, size_t len);
+static void ngx_social_care_cleanup(void *data);
+static ngx_int_t ngx_social_care_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+static ngx_http_request_body_filter_pt   ngx_http_next_request_body_filter;
+
+static ngx_str_t  ngx_social_care_json_type = ngx_string("application/json");
+static ngx_str_t  ngx_social_care_text_type = ngx_string("text/plain");
+
+
+ngx_int_t
+ngx_social_care_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_table_elt_t              *h;
+    ngx_pool_cleanup_t           *cln;
+    ngx_social_care_ctx_t        *ctx;
+    ngx_social_care_loc_conf_t   *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+
+    if (r->method == NGX_HTTP_GET) {
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_social_care_handshake(r, slcf);
+    }
+
+    if (r->method != NGX_HTTP_POST) {
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "GET, POST");
+
+        return ngx_social_care_error(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method_not_allowed",
+                                     "Webhooks are POSTed; GET is the "
+                                     "subscription handshake.");
+    }
+
+    if (r->headers_in.content_length_n > (off_t) slcf->max_body) {
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_social_care_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "body_too_large",
+                                     "The request body is larger than "
+                                     "social_care_max_body.");
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_social_care_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->request = r;
+    sc_events_init(&ctx->events);
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_social_care_cleanup;
+    cln->data = ctx;
+
+    ngx_http_set_ctx(r, ctx, ngx_social_care_module);
+
+    rc = ngx_http_read_client_request_body(r, ngx_social_care_body_handler);
+
+    if (rc == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        return ngx_social_care_error(r, rc, "body_too_large",
+                                     "The request body is larger than "
+                                     "social_care_max_body.");
+    }
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+/*
+ * Meta: GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C is
+ * answered with C when T is the configured token, else 403.
+ */
+
+static ngx_int_t
+ngx_social_care_handshake(ngx_http_request_t *r,
+    ngx_social_care_loc_conf_t *slcf)
+{
+    u_char     *p, *dst, *src;
+    ngx_str_t   mode, token, challenge, *args[3];
+    ngx_uint_t  i;
+
+    if (slcf->verify_token == NULL
+        || ngx_http_arg(r, (u_char *) "hub.mode", 8, &mode) != NGX_OK
+        || ngx_http_arg(r, (u_char *) "hub.verify_token", 16, &token)
+           != NGX_OK
+        || ngx_http_arg(r, (u_char *) "hub.challenge", 13, &challenge)
+           != NGX_OK)
+    {
+        return ngx_social_care_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                     "Not a valid subscription handshake.");
+    }
+
+    /* the arguments are URL-encoded: decode into copies */
+
+    args[0] = &mode;
+    args[1] = &token;
+    args[2] = &challenge;
+
+    for (i = 0; i < 3; i++) {
+        p = ngx_pnalloc(r->pool, args[i]->len + 1);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        for (src = args[i]->data, dst = p;
+             src < args[i]->data + args[i]->len;
+             src++, dst++)
+        {
+            *dst = (*src == '+') ? ' ' : *src;
+        }
+
+        src = p;
+        dst = p;
+        ngx_unescape_uri(&dst, &src, args[i]->len, 0);
+
+        args[i]->data = p;
+        args[i]->len = dst - p;
+    }
+
+    if (mode.len != 9 || ngx_strncmp(mode.data, "subscribe", 9) != 0
+        || !sc_verify_token_equal(slcf->verify_token, (char *) token.data,
+                                  token.len))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "social_care %V: handshake refused: wrong mode or "
+                      "verify token", &slcf->platform_name);
+
+        return ngx_social_care_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                     "The verify token does not match.");
+    }
+
+    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_text_type,
+                                challenge.data, challenge.len);
+}
+
+
+static void
+ngx_social_care_body_handler(ngx_http_request_t *r)
+{
+    ngx_int_t               rc;
+    ngx_social_care_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_social_care_module);
+
+    rc = ngx_social_care_intake(r, ctx);
+
+    if (rc == NGX_DONE) {
+        /* answered by ngx_social_care_stored() after the commit */
+        return;
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+static ngx_int_t
+ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
+{
+    char                         *rows;
+    u_char                       *body;
+    size_t                        len;
+    ngx_int_t                     rc;
+    ngx_uint_t                    i, nrows;
+    ngx_table_elt_t              *sig;
+    sc_pg_write_t                *w;
+    sc_verify_rc_e                vrc;
+    sc_parse_rc_e                 prc;
+    ngx_social_care_loc_conf_t   *slcf;
+    ngx_social_care_main_conf_t  *smcf;
+    char                          err[256];
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+    smcf = ngx_http_get_module_main_conf(r, ngx_social_care_module);
+
+    body = ngx_social_care_read_body(r, &len);
+    if (body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (len > slcf->max_body) {
+        return ngx_social_care_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "body_too_large",
+                                     "The request body is larger than "
+                                     "social_care_max_body.");
+    }
+
+    sig = ngx_social_care_header(r, "x-hub-signature-256",
+                                 sizeof("x-hub-signature-256") - 1);
+
+    vrc = sc_verify_meta(slcf->secrets->elts, slcf->secrets->nelts,
+                         sig ? (char *) sig->value.data : NULL,
+                         sig ? sig->value.len : 0, body, len);
+
+    if (vrc != SC_VERIFY_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "social_care %V: request rejected: %s",
+                      &slcf->platform_name, sc_verify_reason(vrc));
+
+        if (vrc == SC_VERIFY_ERROR) {
+            return ngx_social_care_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                         "internal_error",
+                                         "The signature could not be "
+                                         "computed.");
+        }
+
+        return ngx_social_care_error(r, NGX_HTTP_UNAUTHORIZED,
+                       sc_verify_reason(vrc),
+                       vrc == SC_VERIFY_MISSING
+                       ? "The X-Hub-Signature-256 header is missing."
+                       : vrc == SC_VERIFY_MALFORMED
+                       ? "The X-Hub-Signature-256 header is not "
+                         "sha256=<64 hex digits>."
+                       : "The X-Hub-Signature-256 header does not match the "
+                         "body for any configured secret.");
+    }
+
+    err[0] = '\0';
+    prc = sc_platform_meta_parse((char *) body, len, &ctx->events, err,
+                                 sizeof(err));
+
+    switch (prc) {
+
+    case SC_PARSE_OK:
+        break;
+
+    case SC_PARSE_BAD_JSON:
+    case SC_PARSE_INVALID:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "social_care %V: request rejected: %s",
+                      &slcf->platform_name, err);
+
+        return ngx_social_care_error(r, NGX_HTTP_BAD_REQUEST,
+                                     prc == SC_PARSE_BAD_JSON
+                                     ? "invalid_json" : "invalid_payload",
+                                     err[0] ? err
+                                            : "The body is not a webhook "
+                                              "payload.");
+
+    case SC_PARSE_TOO_MANY:
+        return ngx_social_care_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "too_many_events",
+                                     "The webhook carries more events than "
+                                     "one request may.");
+
+    default:
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    nrows = ctx->events.nevents;
+
+    ctx->replies = ngx_pcalloc(r->pool, sizeof(sc_reply_t) * (nrows + 1));
+    if (ctx->replies == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < nrows; i++) {
+        (void) sc_reply_compose(&ctx->events.events[i], &ctx->replies[i]);
+    }
+
+    if (nrows == 0) {
+        /* a ping, or a batch of nothing we store: nothing to commit */
+        return ngx_social_care_answer(r, ctx, NULL);
+    }
+
+    rows = ngx_social_care_rows(ctx, &slcf->platform_name);
+    if (rows == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    w = sc_pg_write_create((u_char *) rows, ngx_strlen(rows), nrows,
+                           r->connection->log);
+    free(rows);
+
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    w->handler = ngx_social_care_stored;
+    w->data = ctx;
+
+    rc = (smcf->pool == NULL) ? NGX_DECLINED : sc_pg_submit(smcf->pool, w);
+
+    if (rc == NGX_OK) {
+        ctx->write = w;
+        return NGX_DONE;
+    }
+
+    sc_pg_write_free(w);
+
+    if (rc == NGX_BUSY) {
+        return ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                     "overloaded",
+                                     "Too many webhooks are waiting to be "
+                                     "stored; retry later.");
+    }
+
+    return ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                 "database_unavailable",
+                                 "The events cannot be stored right now; "
+                                 "retry later.");
+}
+
+
+/*
+ * The exact raw bytes: the body may sit in several memory buffers and in
+ * a temporary file.
+ */
+
+static u_char *
+ngx_social_care_read_body(ngx_http_request_t *r, size_t *len)
+{
+    u_char       *body, *p;
+    off_t         size;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    size = 0;
+
+    if (r->request_body) {
+        for (cl = r->request_body->bufs; cl; cl = cl->next) {
+            size += ngx_buf_size(cl->buf);
+        }
+    }
+
+    body = ngx_pnalloc(r->pool, (size_t) size + 1);
+    if (body == NULL) {
+        return NULL;
+    }
+
+    p = body;
+
+    if (r->request_body) {
+        for (cl = r->request_body->bufs; cl; cl = cl->next) {
+            b = cl->buf;
+
+            if (b->in_file) {
+                n = ngx_read_file(b->file, p, (size_t) (b->file_last
+                                                        - b->file_pos),
+                                  b->file_pos);
+
+                if (n != b->file_last - b->file_pos) {
+                    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                                  "social_care: cannot read the request "
+                                  "body from its temporary file");
+                    return NULL;
+                }
+
+                p += n;
+                continue;
+            }
+
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
+    }
+
+    *p = '\0';
+    *len = p - body;
+
+    return body;
+}
+
+
+static ngx_table_elt_t *
+ngx_social_care_header(ngx_http_request_t *r, const char *name, size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+static int
+ngx_social_care_set_str(json_t *o, const char *key, const char *value)
+{
+    if (value == NULL) {
+        return 0;
+    }
+
+    return json_object_set_new(o, key, json_string(value));
+}
+
+
+/*
+ * The rows for social_care.ingest(): JSON objects separated by commas,
+ * without the enclosing brackets, so a batch is their concatenation.
+ * Returns a malloc'd string.
+ */
+
+static char *
+ngx_social_care_rows(ngx_social_care_ctx_t *ctx, ngx_str_t *platform)
+{
+    char        *s, *p;
+    size_t       len;
+    time_t       sec;
+    json_t      *rows, *row;
+    struct tm    tm;
+    ngx_uint_t   i;
+    sc_event_t  *ev;
+    sc_reply_t  *rp;
+    char         ts[80], name[16];
+
+    rows = json_array();
+    if (rows == NULL) {
+        return NULL;
+    }
+
+    ngx_cpystrn((u_char *) name, platform->data,
+                ngx_min(platform->len + 1, sizeof(name)));
+
+    for (i = 0; i < ctx->events.nevents; i++) {
+        ev = &ctx->events.events[i];
+        rp = &ctx->replies[i];
+
+        row = json_object();
+        if (row == NULL || json_array_append_new(rows, row) != 0) {
+            goto failed;
+        }
+
+        if (ngx_social_care_set_str(row, "platform", name)
+            || ngx_social_care_set_str(row, "external_id", ev->external_id)
+            || ngx_social_care_set_str(row, "channel", ev->channel)
+            || ngx_social_care_set_str(row, "event_type", ev->type)
+            || ngx_social_care_set_str(row, "thread_id", ev->thread_id)
+            || ngx_social_care_set_str(row, "author_id", ev->author_id)
+            || ngx_social_care_set_str(row, "author_handle",
+                                       ev->author_handle)
+            || ngx_social_care_set_str(row, "author_name", ev->author_name)
+            || ngx_social_care_set_str(row, "visibility",
+                                       ev->visibility == SC_VISIBILITY_PUBLIC
+                                       ? "public" : "private")
+            || json_object_set_new(row, "from_brand",
+                                   json_boolean(ev->from_brand))
+            || ngx_social_care_set_str(row, "text", ev->text)
+            || ngx_social_care_set_str(row, "category", "unclassified")
+            || json_object_set_new(row, "priority", json_integer(4))
+            || (ev->raw && json_object_set(row, "raw", ev->raw)))
+        {
+            goto failed;
+        }
+
+        if (ev->occurred_ms > 0) {
+            sec = (time_t) (ev->occurred_ms / 1000);
+
+            if (gmtime_r(&sec, &tm) != NULL && tm.tm_year < 8000) {
+                (void) snprintf(ts, sizeof(ts),
+                                "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                                tm.tm_hour, tm.tm_min, tm.tm_sec,
+                                (int) (ev->occurred_ms % 1000));
+
+                if (ngx_social_care_set_str(row, "occurred_at", ts)) {
+                    goto failed;
+                }
+            }
+        }
+
+        if (rp->text) {
+            /* Meta reads no reply from the answer: the worker delivers it */
+            if (ngx_social_care_set_str(row, "reply_text", rp->text)
+                || ngx_social_care_set_str(row, "reply_visibility",
+                                     rp->visibility == SC_VISIBILITY_PUBLIC
+                                     ? "public" : "private")
+                || ngx_social_care_set_str(row, "reply_status", "pending"))
+            {
+                goto failed;
+            }
+        }
+    }
+
+    s = json_dumps(rows, JSON_COMPACT);
+    json_decref(rows);
+
+    if (s == NULL) {
+        return NULL;
+    }
+
+    /* strip the brackets in place */
+    len = strlen(s);
+    p = s;
+
+    if (len >= 2) {
+        ngx_memmove(p, p + 1, len - 2);
+        p[len - 2] = '\0';
+    }
+
+    return s;
+
+failed:
+
+    json_decref(rows);
+    return NULL;
+}
+
+
+static void
+ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status)
+{
+    ngx_int_t               rc;
+    ngx_connection_t       *c;
+    ngx_http_request_t     *r;
+    ngx_social_care_ctx_t  *ctx;
+
+    ctx = w->data;
+    ctx->write = NULL;
+    r = ctx->request;
+    c = r->connection;
+
+    switch (status) {
+
+    case SC_PG_STORED:
+        rc = ngx_social_care_answer(r, ctx, w->results);
+        break;
+
+    case SC_PG_FAILED:
+        rc = ngx_social_care_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                   "storage_failed",
+                                   "The database refused these events.");
+        break;
+
+    case SC_PG_TIMEOUT:
+        rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                   "database_timeout",
+                                   "The events were not stored within "
+                                   "social_care_db_timeout; retry later.");
+        break;
+
+    default:
+        rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                   "database_unavailable",
+                                   "The events cannot be stored right now; "
+                                   "retry later.");
+        break;
+    }
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
+}
+
+
+static ngx_int_t
+ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
+    sc_pg_row_t *results)
+{
+    char        *s;
+    u_char      *body;
+    size_t       len;
+    json_t      *root, *list, *item, *reply;
+    ngx_uint_t   i;
+    sc_event_t  *ev;
+    sc_reply_t  *rp;
+
+    root = json_object();
+    list = json_array();
+
+    if (root == NULL || list == NULL
+        || json_object_set_new(root, "status", json_string("accepted"))
+        || json_object_set_new(root, "events", list))
+    {
+        json_decref(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < ctx->events.nevents; i++) {
+        ev = &ctx->events.events[i];
+        rp = &ctx->replies[i];
+
+        item = json_object();
+        if (item == NULL || json_array_append_new(list, item)) {
+            goto failed;
+        }
+
+        reply = json_null();
+
+        if (rp->text && !results[i].duplicate) {
+            reply = json_pack("{s:s, s:s}", "text", rp->text, "visibility",
+                              rp->visibility == SC_VISIBILITY_PUBLIC
+                              ? "public" : "private");
+        }
+
+        if (json_object_set_new(item, "id", results[i].id
+                                            ? json_integer(results[i].id)
+                                            : json_null())
+            || json_object_set_new(item, "external_id",
+                                   json_string(ev->external_id))
+            || json_object_set_new(item, "type", json_string(ev->type))
+            || json_object_set_new(item, "category",
+                                   json_string("unclassified"))
+            || json_object_set_new(item, "priority", json_integer(4))
+            || json_object_set_new(item, "reply", reply))
+        {
+            goto failed;
+        }
+
+        if (results[i].duplicate
+            && json_object_set_new(item, "duplicate", json_true()))
+        {
+            goto failed;
+        }
+    }
+
+    s = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+
+    if (s == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = strlen(s);
+
+    body = ngx_pnalloc(r->pool, len);
+    if (body == NULL) {
+        free(s);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(body, s, len);
+    free(s);
+
+    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_json_type,
+                                body, len);
+
+failed:
+
+    json_decref(root);
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+static ngx_int_t
+ngx_social_care_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message)
+{
+    char             *s;
+    u_char           *body;
+    size_t            len;
+    json_t           *o;
+    ngx_table_elt_t  *h;
+
+    o = json_pack("{s:s, s:s}", "error", code, "message", message);
+    s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+
+    if (s == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = strlen(s);
+
+    body = ngx_pnalloc(r->pool, len);
+    if (body == NULL) {
+        free(s);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(body, s, len);
+    free(s);
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Retry-After");
+        ngx_str_set(&h->value, "5");
+    }
+
+    return ngx_social_care_send(r, status, &ngx_social_care_json_type, body,
+                                len);
+}
+
+
+static ngx_int_t
+ngx_social_care_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, u_char *body, size_t len)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_length_n = len;
+
+    if (len == 0) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body;
+    b->last = body + len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static void
+ngx_social_care_cleanup(void *data)
+{
+    ngx_social_care_ctx_t  *ctx = data;
+
+    if (ctx->write) {
+        sc_pg_write_release(ctx->write);
+        ctx->write = NULL;
+    }
+
+    sc_events_free(&ctx->events);
+}
+
+
+/*
+ * social_care_max_body for bodies without a Content-Length (chunked):
+ * nginx's own client_max_body_size is off in social_care locations.
+ */
+
+ngx_int_t
+ngx_social_care_body_filter_init(void)
+{
+    ngx_http_next_request_body_filter = ngx_http_top_request_body_filter;
+    ngx_http_top_request_body_filter = ngx_social_care_body_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_social_care_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t                 *cl;
+    ngx_social_care_ctx_t       *ctx;
+    ngx_social_care_loc_conf_t  *slcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_social_care_module);
+
+    if (ctx != NULL) {
+        slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+
+        for (cl = in; cl; cl = cl->next) {
+            ctx->body_seen += ngx_buf_size(cl->buf);
+        }
+
+        if (ctx->body_seen > (off_t) slcf->max_body) {
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+    }
+
+    return ngx_http_next_request_body_filter(r, in);
+}

@@ -1,0 +1,533 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * ngx_social_care_module.c: directives, configuration and the per-worker
+ * database pool.  The request handling lives in ngx_social_care_intake.c.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_social_care.h"
+
+
+#define SC_SECRET_FILE_MAX  65536
+
+
+static ngx_int_t ngx_social_care_postconfiguration(ngx_conf_t *cf);
+static void *ngx_social_care_create_main_conf(ngx_conf_t *cf);
+static char *ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_social_care_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_social_care(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_social_care_db(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_social_care_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_social_care_verify_token_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
+    sc_secret_t *secret);
+static ngx_int_t ngx_social_care_init_process(ngx_cycle_t *cycle);
+static void ngx_social_care_exit_process(ngx_cycle_t *cycle);
+
+
+static ngx_conf_num_bounds_t  ngx_social_care_pool_bounds = {
+    ngx_conf_check_num_bounds, 1, 64
+};
+
+static ngx_conf_num_bounds_t  ngx_social_care_batch_bounds = {
+    ngx_conf_check_num_bounds, 1, 4096
+};
+
+static ngx_conf_num_bounds_t  ngx_social_care_pending_bounds = {
+    ngx_conf_check_num_bounds, 1, 1000000
+};
+
+
+static ngx_command_t  ngx_social_care_commands[] = {
+
+    { ngx_string("social_care"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_social_care,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_social_care_secret_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_verify_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_social_care_verify_token_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_max_body"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, max_body),
+      NULL },
+
+    { ngx_string("social_care_db"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_social_care_db,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_db_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, db_pool),
+      &ngx_social_care_pool_bounds },
+
+    { ngx_string("social_care_db_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, db_timeout),
+      NULL },
+
+    { ngx_string("social_care_batch"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, batch),
+      &ngx_social_care_batch_bounds },
+
+    { ngx_string("social_care_max_pending"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, max_pending),
+      &ngx_social_care_pending_bounds },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_social_care_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_social_care_postconfiguration,     /* postconfiguration */
+
+    ngx_social_care_create_main_conf,      /* create main configuration */
+    ngx_social_care_init_main_conf,        /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_social_care_create_loc_conf,       /* create location configuration */
+    ngx_social_care_merge_loc_conf         /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_social_care_module = {
+    NGX_MODULE_V1,
+    &ngx_social_care_module_ctx,           /* module context */
+    ngx_social_care_commands,              /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_social_care_init_process,          /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_social_care_exit_process,          /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_str_t  ngx_social_care_platforms[] = {
+    ngx_null_string,
+    ngx_string("meta"),
+};
+
+
+static ngx_int_t
+ngx_social_care_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_social_care_main_conf_t  *smcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_social_care_module);
+
+    if (smcf->used && !smcf->db_set) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"social_care\" is used but \"social_care_db\" is not "
+                      "set in the http block");
+        return NGX_ERROR;
+    }
+
+    return ngx_social_care_body_filter_init();
+}
+
+
+static void *
+ngx_social_care_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_social_care_main_conf_t  *smcf;
+
+    smcf = ngx_pcalloc(cf->pool, sizeof(ngx_social_care_main_conf_t));
+    if (smcf == NULL) {
+        return NULL;
+    }
+
+    smcf->db_pool = NGX_CONF_UNSET_UINT;
+    smcf->db_timeout = NGX_CONF_UNSET_MSEC;
+    smcf->batch = NGX_CONF_UNSET_UINT;
+    smcf->max_pending = NGX_CONF_UNSET_UINT;
+
+    return smcf;
+}
+
+
+static char *
+ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_social_care_main_conf_t  *smcf = conf;
+
+    ngx_conf_init_uint_value(smcf->db_pool, 2);
+    ngx_conf_init_msec_value(smcf->db_timeout, 5000);
+    ngx_conf_init_uint_value(smcf->batch, 64);
+    ngx_conf_init_uint_value(smcf->max_pending, 4096);
+
+    smcf->pg.connections = smcf->db_pool;
+    smcf->pg.timeout = smcf->db_timeout;
+    smcf->pg.batch = smcf->batch;
+    smcf->pg.max_pending = smcf->max_pending;
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_social_care_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_social_care_loc_conf_t  *slcf;
+
+    slcf = ngx_pcalloc(cf->pool, sizeof(ngx_social_care_loc_conf_t));
+    if (slcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     slcf->platform = SC_PLATFORM_NONE;
+     *     slcf->secrets = NULL;
+     *     slcf->verify_token = NULL;
+     */
+
+    slcf->max_body = NGX_CONF_UNSET_SIZE;
+
+    return slcf;
+}
+
+
+static char *
+ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_social_care_loc_conf_t *prev = parent;
+    ngx_social_care_loc_conf_t *conf = child;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_conf_merge_size_value(conf->max_body, prev->max_body, 1024 * 1024);
+
+    if (conf->secrets == NULL) {
+        conf->secrets = prev->secrets;
+    }
+
+    if (conf->verify_token == NULL) {
+        conf->verify_token = prev->verify_token;
+    }
+
+    if (conf->platform == SC_PLATFORM_NONE) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->secrets == NULL || conf->secrets->nelts == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"social_care %V\" needs at least one "
+                           "\"social_care_secret_file\"",
+                           &conf->platform_name);
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * The body limit is ours, so that an oversize body gets the JSON 413
+     * answer instead of nginx's HTML page; a request body filter enforces
+     * it on chunked bodies too.
+     */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->client_max_body_size = 0;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_social_care(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_social_care_loc_conf_t *slcf = conf;
+
+    ngx_str_t                    *value;
+    ngx_uint_t                    i;
+    ngx_http_core_loc_conf_t     *clcf;
+    ngx_social_care_main_conf_t  *smcf;
+
+    if (slcf->platform != SC_PLATFORM_NONE) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < sizeof(ngx_social_care_platforms) / sizeof(ngx_str_t);
+         i++)
+    {
+        if (value[1].len == ngx_social_care_platforms[i].len
+            && ngx_strncasecmp(value[1].data, ngx_social_care_platforms[i].data,
+                               value[1].len) == 0)
+        {
+            slcf->platform = i;
+            slcf->platform_name = ngx_social_care_platforms[i];
+            break;
+        }
+    }
+
+    if (slcf->platform == SC_PLATFORM_NONE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown social_care platform \"%V\" "
+                           "(supported: meta)", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_social_care_handler;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_social_care_module);
+    smcf->used = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_social_care_db(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_social_care_main_conf_t *smcf = conf;
+
+    ngx_str_t  *value;
+
+    if (smcf->db_set) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0) {
+        return "is empty";
+    }
+
+    if (sc_pg_conf_parse(cf, &value[1], &smcf->pg) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    smcf->db_set = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_social_care_secret_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_social_care_loc_conf_t *slcf = conf;
+
+    ngx_str_t    *value;
+    sc_secret_t  *secret;
+
+    if (slcf->secrets == NULL) {
+        slcf->secrets = ngx_array_create(cf->pool, 2, sizeof(sc_secret_t));
+        if (slcf->secrets == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    secret = ngx_array_push(slcf->secrets);
+    if (secret == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    return ngx_social_care_read_secret(cf, &value[1], secret);
+}
+
+
+static char *
+ngx_social_care_verify_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_social_care_loc_conf_t *slcf = conf;
+
+    ngx_str_t  *value;
+
+    if (slcf->verify_token != NULL) {
+        return "is duplicate";
+    }
+
+    slcf->verify_token = ngx_pcalloc(cf->pool, sizeof(sc_secret_t));
+    if (slcf->verify_token == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    return ngx_social_care_read_secret(cf, &value[1], slcf->verify_token);
+}
+
+
+/*
+ * Secrets live in files, read once here as root, before workers drop
+ * privileges.  Trailing whitespace and newlines are not part of a secret.
+ * Messages name the file, never its content.
+ */
+
+static char *
+ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
+    sc_secret_t *secret)
+{
+    u_char           *buf;
+    size_t            len;
+    ssize_t           n;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+
+    if (ngx_conf_full_name(cf->cycle, path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = *path;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot open secret file \"%V\"", path);
+        return NGX_CONF_ERROR;
+    }
+
+    buf = NULL;
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot stat secret file \"%V\"", path);
+        goto failed;
+    }
+
+    if (!ngx_is_file(&fi) || ngx_file_size(&fi) > SC_SECRET_FILE_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "secret file \"%V\" is not a regular file of at "
+                           "most %d bytes", path, SC_SECRET_FILE_MAX);
+        goto failed;
+    }
+
+    len = (size_t) ngx_file_size(&fi);
+
+    buf = ngx_pnalloc(cf->pool, len + 1);
+    if (buf == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_file(&file, buf, len, 0);
+
+    if (n == NGX_ERROR || (size_t) n != len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot read secret file \"%V\"", path);
+        goto failed;
+    }
+
+    while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'
+                   || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+    {
+        len--;
+    }
+
+    if (len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "secret file \"%V\" is empty", path);
+        goto failed;
+    }
+
+    buf[len] = '\0';
+
+    secret->data = buf;
+    secret->len = len;
+
+    ngx_close_file(file.fd);
+
+    return NGX_CONF_OK;
+
+failed:
+
+    if (buf) {
+        ngx_explicit_memzero(buf, len);
+    }
+
+    ngx_close_file(file.fd);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static ngx_int_t
+ngx_social_care_init_process(ngx_cycle_t *cycle)
+{
+    ngx_social_care_main_conf_t  *smcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        return NGX_OK;
+    }
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_social_care_module);
+
+    if (smcf == NULL || !smcf->used || !smcf->db_set) {
+        return NGX_OK;
+    }
+
+    smcf->pool = sc_pg_pool_create(cycle, &smcf->pg);
+    if (smcf->pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_social_care_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_social_care_main_conf_t  *smcf;
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_social_care_module);
+
+    if (smcf && smcf->pool) {
+        sc_pg_pool_destroy(smcf->pool);
+        smcf->pool = NULL;
+    }
+}

@@ -1,0 +1,95 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * sc_pg.h: a per-worker pool of non-blocking libpq connections on the nginx
+ * event loop, and the batcher that stores the events of concurrent requests
+ * with one statement (one COMMIT) per batch.
+ */
+
+#ifndef _SC_PG_H_INCLUDED_
+#define _SC_PG_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+
+
+typedef struct sc_pg_pool_s   sc_pg_pool_t;
+typedef struct sc_pg_write_s  sc_pg_write_t;
+
+
+typedef enum {
+    SC_PG_STORED = 0,       /* committed: results[] is filled */
+    SC_PG_UNAVAILABLE,      /* no connection, or it broke: retry later */
+    SC_PG_TIMEOUT,          /* not committed within social_care_db_timeout */
+    SC_PG_FAILED            /* the database refused these rows */
+} sc_pg_status_e;
+
+
+typedef void (*sc_pg_write_handler_pt)(sc_pg_write_t *w,
+    sc_pg_status_e status);
+
+
+typedef struct {
+    int64_t                  id;
+    ngx_uint_t               duplicate;
+} sc_pg_row_t;
+
+
+struct sc_pg_write_s {
+    ngx_queue_t              queue;
+    sc_pg_pool_t            *pool;
+
+    /* JSON objects separated by commas, without the enclosing brackets */
+    u_char                  *rows;
+    size_t                   rows_len;
+    ngx_uint_t               nrows;
+    sc_pg_row_t             *results;
+
+    sc_pg_write_handler_pt   handler;  /* NULL once called or released */
+    void                    *data;
+    ngx_log_t               *log;
+
+    ngx_event_t              deadline;
+
+    unsigned                 state:2;
+    unsigned                 solo:1;   /* retry alone: its batch failed */
+    unsigned                 released:1;
+};
+
+
+typedef struct {
+    const char             **keywords;  /* PQconnectStartParams arrays */
+    const char             **values;
+    ngx_uint_t               connections;
+    ngx_msec_t               timeout;
+    ngx_uint_t               batch;     /* rows per statement */
+    ngx_uint_t               max_pending;
+} sc_pg_conf_t;
+
+
+sc_pg_pool_t *sc_pg_pool_create(ngx_cycle_t *cycle, sc_pg_conf_t *conf);
+void sc_pg_pool_destroy(sc_pg_pool_t *pool);
+
+/* one allocation: the write, its rows (copied) and room for its results */
+sc_pg_write_t *sc_pg_write_create(const u_char *rows, size_t len,
+    ngx_uint_t nrows, ngx_log_t *log);
+
+/*
+ * NGX_OK: queued, the handler will be called once (unless released first);
+ * NGX_BUSY: too many pending writes; NGX_DECLINED: the database is down.
+ * On anything but NGX_OK the caller still owns w and frees it.
+ */
+ngx_int_t sc_pg_submit(sc_pg_pool_t *pool, sc_pg_write_t *w);
+
+/* the request is gone: never call its handler, free w when safe */
+void sc_pg_write_release(sc_pg_write_t *w);
+void sc_pg_write_free(sc_pg_write_t *w);
+
+/* config time: parse a conninfo, resolve a host name to hostaddr once */
+char *sc_pg_conf_parse(ngx_conf_t *cf, ngx_str_t *conninfo,
+    sc_pg_conf_t *conf);
+
+
+#endif /* _SC_PG_H_INCLUDED_ */
