@@ -64,9 +64,11 @@ stop:
 migrate: deps
 	@scripts/migrate.sh $(DB)
 
+# nginx style declares locals at the top of a function: variableScope is off
 cppcheck:
 	cppcheck --enable=warning,style,performance,portability \
-	    --error-exitcode=1 --inline-suppr -q -Isrc src/sc_*.c
+	    --suppress=variableScope --suppress=missingIncludeSystem \
+	    --error-exitcode=1 --inline-suppr -q -Isrc src/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,1349 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * sc_platform_meta.c: Meta Graph API webhooks -> sc_event_t.
+ *
+ *   object "page"                       entry[].messaging[] / standby[]
+ *                                       (Messenger), entry[].changes[]
+ *                                       field "feed" (Page feed)
+ *   object "instagram"                  entry[].messaging[] (DMs),
+ *                                       entry[].changes[] "comments",
+ *                                       "live_comments", "mentions"
+ *   object "whatsapp_business_account"  entry[].changes[] "messages",
+ *                                       "smb_message_echoes"
+ *
+ * Whatever is not understood becomes one "unsupported" event: a webhook
+ * is acknowledged only once it is stored, so nothing may vanish here.
+ *
+ * Pure C, jansson and OpenSSL, no nginx types.
+ */
+
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "sc_platform.h"
+
+
+/* 1973-03-03 in ms, year 5138 in s: Meta mixes both units in "time" */
+#define SC_META_MS_THRESHOLD    100000000000LL
+
+#define SC_META_MAX_DIGITS      19      /* INT64_MAX has 19 digits */
+
+#define SC_META_FEED_NVERBS     9
+
+
+typedef enum {
+    SC_META_PAGE = 0,
+    SC_META_INSTAGRAM,
+    SC_META_WHATSAPP,
+    SC_META_UNKNOWN
+} sc_meta_object_e;
+
+
+typedef struct {
+    sc_events_t        *out;
+    sc_meta_object_e    object;
+    const char         *channel;    /* of the webhook's object */
+    const char         *entry_id;   /* the Page, IG account or WABA */
+    int64_t             entry_ms;   /* entry.time, fallback for items */
+    sc_parse_rc_e       rc;
+} sc_meta_ctx_t;
+
+
+typedef struct {
+    const char         *name;       /* WhatsApp messages[].type */
+    const char         *type;       /* our event type */
+    unsigned            answerable:1;
+} sc_meta_wa_type_t;
+
+
+typedef struct {
+    const char         *item;
+    const char         *types[SC_META_FEED_NVERBS];
+} sc_meta_feed_item_t;
+
+
+static const char *sc_json_str(json_t *obj, const char *key);
+static const char *sc_json_path_str(json_t *obj, const char *key,
+    const char *sub);
+static json_t *sc_json_path(json_t *obj, const char *key, const char *sub);
+static int sc_json_int64(json_t *v, int64_t *out);
+static int64_t sc_meta_time_ms(json_t *v);
+static void sc_meta_set_time(sc_event_t *ev, json_t *v);
+static int sc_meta_same(const char *a, const char *b);
+static int sc_meta_same_digits(const char *a, const char *b);
+static void sc_meta_err(char *err, size_t errlen, const char *fmt, ...);
+
+static sc_event_t *sc_meta_event(sc_meta_ctx_t *ctx, const char *type,
+    json_t *raw);
+static int sc_meta_set_id(sc_meta_ctx_t *ctx, sc_event_t *ev,
+    const char *id);
+static int sc_meta_set_id_join(sc_meta_ctx_t *ctx, sc_event_t *ev,
+    const char *prefix, json_t **parts, size_t n);
+static int sc_meta_set_id_hash(sc_meta_ctx_t *ctx, sc_event_t *ev);
+static int sc_meta_unsupported(sc_meta_ctx_t *ctx, json_t *item);
+
+static int sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry);
+static int sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx, json_t *list,
+    unsigned standby);
+static int sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item,
+    unsigned standby);
+static void sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev,
+    json_t *item, unsigned brand);
+static int sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item,
+    json_t *msg, unsigned standby);
+static int sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item,
+    json_t *pb, unsigned standby);
+static int sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item,
+    const char *kind);
+static int sc_meta_parse_changes(sc_meta_ctx_t *ctx, json_t *list);
+static int sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change);
+static int sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value);
+static int sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value);
+static int sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change,
+    json_t *value);
+static int sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change,
+    json_t *value, unsigned echoes);
+static int sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value,
+    json_t *msg, unsigned echo);
+static const char *sc_meta_wa_text(json_t *msg, const char *name);
+static const char *sc_meta_wa_author_name(json_t *value, const char *from);
+static int sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status);
+static int sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *error);
+
+
+/*
+ * Messaging kinds that are signals about a conversation rather than
+ * something a customer said: each keeps its own type name.
+ */
+static const char  *sc_meta_signals[] = {
+    "reaction",
+    "read",
+    "delivery",
+    "referral",
+    "optin",
+    "message_edit",
+    "account_linking",
+    "pass_thread_control",
+    "take_thread_control",
+    "request_thread_control",
+    "app_roles",
+    "policy_enforcement",
+    "messaging_feedback",
+    "game_play",
+    NULL
+};
+
+
+static const sc_meta_wa_type_t  sc_meta_wa_types[] = {
+    { "text",        "message",     1 },
+    { "image",       "message",     1 },
+    { "video",       "message",     1 },
+    { "document",    "message",     1 },
+    { "audio",       "message",     1 },
+    { "sticker",     "message",     1 },
+    { "button",      "message",     1 },
+    { "interactive", "message",     1 },
+    { "location",    "message",     1 },
+    { "contacts",    "message",     1 },
+    { "order",       "message",     1 },
+    { "reaction",    "reaction",    0 },
+    { "system",      "system",      0 },
+    { "unsupported", "unsupported", 0 },
+    { "unknown",     "unsupported", 0 },
+    { NULL,          NULL,          0 }
+};
+
+
+/* feed verbs other than "add"; the types below follow this order */
+static const char  *sc_meta_feed_verbs[SC_META_FEED_NVERBS] = {
+    "edited", "edit", "remove", "delete", "hide", "unhide", "block",
+    "unblock", "update"
+};
+
+
+/* event types must be static strings: spell out "<item>_<verb>" */
+#define SC_META_FEED_ITEM(item)                                              \
+    { item, { item "_edited", item "_edit", item "_remove",                  \
+              item "_delete", item "_hide", item "_unhide", item "_block",   \
+              item "_unblock", item "_update" } }
+
+static const sc_meta_feed_item_t  sc_meta_feed_items[] = {
+    SC_META_FEED_ITEM("comment"),
+    SC_META_FEED_ITEM("post"),
+    SC_META_FEED_ITEM("status"),
+    SC_META_FEED_ITEM("photo"),
+    SC_META_FEED_ITEM("video"),
+    SC_META_FEED_ITEM("share"),
+    { NULL, { NULL } }
+};
+
+
+sc_parse_rc_e
+sc_platform_meta_parse(const char *body, size_t len, sc_events_t *out,
+    char *err, size_t errlen)
+{
+    size_t          i;
+    json_t         *root, *entries, *object;
+    const char     *name;
+    json_error_t    jerr;
+    sc_meta_ctx_t   ctx;
+
+    sc_events_init(out);
+
+    if (err != NULL && errlen > 0) {
+        err[0] = '\0';
+    }
+
+    /* flags 0: "\u0000" inside strings is refused, every C string is whole */
+    root = json_loadb(body, len, 0, &jerr);
+    if (root == NULL) {
+        sc_meta_err(err, errlen, "body is not valid JSON: %s at line %d "
+                    "column %d", jerr.text, jerr.line, jerr.column);
+        return SC_PARSE_BAD_JSON;
+    }
+
+    out->root = root;
+
+    if (!json_is_object(root)) {
+        sc_meta_err(err, errlen, "body is not a JSON object");
+        goto invalid;
+    }
+
+    object = json_object_get(root, "object");
+    if (!json_is_string(object)) {
+        sc_meta_err(err, errlen, "body has no \"object\" string");
+        goto invalid;
+    }
+
+    entries = json_object_get(root, "entry");
+    if (!json_is_array(entries)) {
+        sc_meta_err(err, errlen, "body has no \"entry\" array");
+        goto invalid;
+    }
+
+    memset(&ctx, 0, sizeof(sc_meta_ctx_t));
+    ctx.out = out;
+    ctx.rc = SC_PARSE_OK;
+
+    name = json_string_value(object);
+
+    if (strcmp(name, "page") == 0) {
+        ctx.object = SC_META_PAGE;
+        ctx.channel = "messenger";
+
+    } else if (strcmp(name, "instagram") == 0) {
+        ctx.object = SC_META_INSTAGRAM;
+        ctx.channel = "instagram";
+
+    } else if (strcmp(name, "whatsapp_business_account") == 0) {
+        ctx.object = SC_META_WHATSAPP;
+        ctx.channel = "whatsapp";
+
+    } else {
+        /* "user", "permissions", ...: Graph objects of the Facebook app */
+        ctx.object = SC_META_UNKNOWN;
+        ctx.channel = "facebook";
+    }
+
+    for (i = 0; i < json_array_size(entries); i++) {
+        if (sc_meta_parse_entry(&ctx, json_array_get(entries, i)) != 0) {
+            goto failed;
+        }
+    }
+
+    return SC_PARSE_OK;
+
+invalid:
+
+    sc_events_free(out);
+    return SC_PARSE_INVALID;
+
+failed:
+
+    if (ctx.rc == SC_PARSE_TOO_MANY) {
+        sc_meta_err(err, errlen, "webhook carries more than %d events",
+                    SC_EVENTS_MAX);
+
+    } else {
+        sc_meta_err(err, errlen, "out of memory while normalizing the "
+                    "webhook");
+    }
+
+    sc_events_free(out);
+    return ctx.rc;
+}
+
+
+static int
+sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry)
+{
+    unsigned     seen, bad;
+    json_t      *list;
+
+    /* NULL and 0 for a non-object: nothing leaks from the previous entry */
+    ctx->entry_id = sc_json_str(entry, "id");
+    ctx->entry_ms = sc_meta_time_ms(json_object_get(entry, "time"));
+
+    if (!json_is_object(entry) || ctx->object == SC_META_UNKNOWN) {
+        return sc_meta_unsupported(ctx, entry);
+    }
+
+    seen = 0;
+    bad = 0;
+
+    list = json_object_get(entry, "messaging");
+    if (list != NULL) {
+        seen = 1;
+
+        if (!json_is_array(list) || ctx->object == SC_META_WHATSAPP) {
+            bad = 1;
+
+        } else if (sc_meta_parse_messaging_list(ctx, list, 0) != 0) {
+            return -1;
+        }
+    }
+
+    list = json_object_get(entry, "standby");
+    if (list != NULL) {
+        seen = 1;
+
+        if (!json_is_array(list) || ctx->object == SC_META_WHATSAPP) {
+            bad = 1;
+
+        } else if (sc_meta_parse_messaging_list(ctx, list, 1) != 0) {
+            return -1;
+        }
+    }
+
+    list = json_object_get(entry, "changes");
+    if (list != NULL) {
+        seen = 1;
+
+        if (!json_is_array(list)) {
+            bad = 1;
+
+        } else if (sc_meta_parse_changes(ctx, list) != 0) {
+            return -1;
+        }
+    }
+
+    /* an entry we cannot read is stored whole rather than lost */
+    if (!seen || bad) {
+        return sc_meta_unsupported(ctx, entry);
+    }
+
+    return 0;
+}
+
+
+static int
+sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx, json_t *list,
+    unsigned standby)
+{
+    size_t  i;
+
+    for (i = 0; i < json_array_size(list); i++) {
+        if (sc_meta_parse_messaging(ctx, json_array_get(list, i), standby)
+            != 0)
+        {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item, unsigned standby)
+{
+    json_t       *v;
+    const char  **kind;
+
+    if (!json_is_object(item)) {
+        return sc_meta_unsupported(ctx, item);
+    }
+
+    v = json_object_get(item, "message");
+    if (v != NULL) {
+        if (!json_is_object(v)) {
+            return sc_meta_unsupported(ctx, item);
+        }
+
+        return sc_meta_parse_message(ctx, item, v, standby);
+    }
+
+    v = json_object_get(item, "postback");
+    if (v != NULL) {
+        if (!json_is_object(v)) {
+            return sc_meta_unsupported(ctx, item);
+        }
+
+        return sc_meta_parse_postback(ctx, item, v, standby);
+    }
+
+    for (kind = sc_meta_signals; *kind != NULL; kind++) {
+        if (json_is_object(json_object_get(item, *kind))) {
+            return sc_meta_parse_signal(ctx, item, *kind);
+        }
+    }
+
+    return sc_meta_unsupported(ctx, item);
+}
+
+
+/*
+ * Fills what every messaging kind shares: the customer is the sender,
+ * unless the Page or IG account itself sent it (an echo), then the
+ * recipient.
+ */
+static void
+sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *item,
+    unsigned brand)
+{
+    const char  *sender, *recipient;
+
+    sender = sc_json_path_str(item, "sender", "id");
+    recipient = sc_json_path_str(item, "recipient", "id");
+
+    if (sc_meta_same(sender, ctx->entry_id)) {
+        brand = 1;
+    }
+
+    ev->author_id = sender;
+    ev->thread_id = brand ? recipient : sender;
+    ev->from_brand = brand;
+    ev->visibility = SC_VISIBILITY_PRIVATE;
+
+    sc_meta_set_time(ev, json_object_get(item, "timestamp"));
+}
+
+
+static int
+sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item, json_t *msg,
+    unsigned standby)
+{
+    const char  *type;
+    sc_event_t  *ev;
+    json_t      *mid[1];
+    unsigned     echo, deleted;
+
+    echo = json_is_true(json_object_get(msg, "is_echo"));
+    deleted = json_is_true(json_object_get(msg, "is_deleted"));
+
+    type = deleted ? "message_deleted" : (echo ? "echo" : "message");
+
+    ev = sc_meta_event(ctx, type, item);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    sc_meta_messaging_common(ctx, ev, item, echo);
+
+    ev->text = sc_json_str(msg, "text");
+
+    /*
+     * a standby message belongs to a thread another app controls: the
+     * Send API refuses us until that app hands the thread over
+     */
+    ev->answerable = !deleted && !ev->from_brand && !standby;
+
+    if (deleted) {
+        /* the mid is the deleted message's own: keep both rows */
+        mid[0] = json_object_get(msg, "mid");
+        return sc_meta_set_id_join(ctx, ev, "message_deleted", mid, 1);
+    }
+
+    return sc_meta_set_id(ctx, ev, sc_json_str(msg, "mid"));
+}
+
+
+static int
+sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item, json_t *pb,
+    unsigned standby)
+{
+    sc_event_t  *ev;
+    json_t      *parts[2];
+
+    ev = sc_meta_event(ctx, "postback", item);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    sc_meta_messaging_common(ctx, ev, item, 0);
+
+    ev->text = sc_json_str(pb, "title");
+    ev->answerable = !ev->from_brand && !standby;
+
+    if (sc_json_str(pb, "mid") != NULL) {
+        return sc_meta_set_id(ctx, ev, sc_json_str(pb, "mid"));
+    }
+
+    /* older postbacks carry no mid: who pressed, and when */
+    parts[0] = sc_json_path(item, "sender", "id");
+    parts[1] = json_object_get(item, "timestamp");
+
+    return sc_meta_set_id_join(ctx, ev, "postback", parts, 2);
+}
+
+
+static int
+sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
+{
+    size_t       n;
+    json_t      *k, *parts[3];
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, kind, item);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    sc_meta_messaging_common(ctx, ev, item, 0);
+
+    k = json_object_get(item, kind);
+
+    /*
+     * ids built from what identifies the signal on the platform, so a
+     * redelivery of the same item maps to the same row
+     */
+    if (strcmp(kind, "reaction") == 0) {
+        parts[0] = json_object_get(k, "mid");
+        parts[1] = json_object_get(k, "action");
+        parts[2] = json_object_get(k, "reaction");
+        ev->text = sc_json_str(k, "emoji");
+        n = 3;
+
+    } else if (strcmp(kind, "read") == 0) {
+        /* Messenger reads carry a watermark, Instagram reads a mid */
+        parts[0] = sc_json_path(item, "sender", "id");
+        parts[1] = json_object_get(k, "watermark");
+        if (parts[1] == NULL) {
+            parts[1] = json_object_get(k, "mid");
+        }
+        n = 2;
+
+    } else if (strcmp(kind, "delivery") == 0) {
+        parts[0] = sc_json_path(item, "sender", "id");
+        parts[1] = json_object_get(k, "watermark");
+        n = 2;
+
+    } else if (strcmp(kind, "message_edit") == 0) {
+        parts[0] = json_object_get(k, "mid");
+        parts[1] = json_object_get(k, "num_edit");
+        ev->text = sc_json_str(k, "text");
+        n = 2;
+
+    } else {
+        parts[0] = sc_json_path(item, "sender", "id");
+        parts[1] = json_object_get(item, "timestamp");
+        n = 2;
+    }
+
+    return sc_meta_set_id_join(ctx, ev, kind, parts, n);
+}
+
+
+static int
+sc_meta_parse_changes(sc_meta_ctx_t *ctx, json_t *list)
+{
+    size_t  i;
+
+    for (i = 0; i < json_array_size(list); i++) {
+        if (sc_meta_parse_change(ctx, json_array_get(list, i)) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change)
+{
+    json_t      *value;
+    const char  *field;
+
+    field = sc_json_str(change, "field");
+    value = json_object_get(change, "value");
+
+    if (field == NULL || !json_is_object(value)) {
+        return sc_meta_unsupported(ctx, change);
+    }
+
+    switch (ctx->object) {
+
+    case SC_META_PAGE:
+        if (strcmp(field, "feed") == 0) {
+            return sc_meta_parse_feed(ctx, change, value);
+        }
+        break;
+
+    case SC_META_INSTAGRAM:
+        if (strcmp(field, "comments") == 0
+            || strcmp(field, "live_comments") == 0)
+        {
+            return sc_meta_parse_ig_comment(ctx, value);
+        }
+
+        if (strcmp(field, "mentions") == 0) {
+            return sc_meta_parse_ig_mention(ctx, value);
+        }
+        break;
+
+    case SC_META_WHATSAPP:
+        if (strcmp(field, "messages") == 0) {
+            return sc_meta_parse_wa_value(ctx, change, value, 0);
+        }
+
+        if (strcmp(field, "smb_message_echoes") == 0) {
+            return sc_meta_parse_wa_value(ctx, change, value, 1);
+        }
+
+        return sc_meta_unsupported(ctx, change);
+
+    default:
+        break;
+    }
+
+    /*
+     * the dashboard's "Test" button and some app setups deliver a
+     * messaging item as a change value ("messages", "messaging_postbacks")
+     */
+    if (json_is_object(json_object_get(value, "sender"))) {
+        return sc_meta_parse_messaging(ctx, value, 0);
+    }
+
+    return sc_meta_unsupported(ctx, change);
+}
+
+
+static int
+sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value)
+{
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, "comment", value);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    ev->author_id = sc_json_path_str(value, "from", "id");
+    ev->author_handle = sc_json_path_str(value, "from", "username");
+    ev->thread_id = sc_json_path_str(value, "media", "id");
+    ev->text = sc_json_str(value, "text");
+    ev->visibility = SC_VISIBILITY_PUBLIC;
+    ev->from_brand = sc_meta_same(ev->author_id, ctx->entry_id);
+    ev->answerable = !ev->from_brand;
+
+    return sc_meta_set_id(ctx, ev, sc_json_str(value, "id"));
+}
+
+
+static int
+sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value)
+{
+    json_t      *part[1];
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, "mention", value);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    /* the webhook names the media only: text and author need the API */
+    ev->thread_id = sc_json_str(value, "media_id");
+    ev->visibility = SC_VISIBILITY_PUBLIC;
+    ev->answerable = 1;
+
+    /* a mention in a comment and one in a caption of the same media */
+    part[0] = json_object_get(value, "comment_id");
+    if (part[0] == NULL) {
+        part[0] = json_object_get(value, "media_id");
+    }
+
+    return sc_meta_set_id_join(ctx, ev, "mention", part, 1);
+}
+
+
+static int
+sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
+{
+    size_t                      i;
+    json_t                     *parts[5], *target;
+    unsigned                    add, post;
+    const char                 *item, *verb, *type;
+    sc_event_t                 *ev;
+    const sc_meta_feed_item_t  *fi;
+
+    item = sc_json_str(value, "item");
+    verb = sc_json_str(value, "verb");
+
+    if (item == NULL || verb == NULL) {
+        return sc_meta_unsupported(ctx, change);
+    }
+
+    add = (strcmp(verb, "add") == 0);
+    post = (strcmp(item, "post") == 0 || strcmp(item, "status") == 0
+            || strcmp(item, "photo") == 0 || strcmp(item, "video") == 0
+            || strcmp(item, "share") == 0);
+
+    type = NULL;
+
+    if (strcmp(item, "reaction") == 0) {
+        type = "reaction";
+
+    } else if (add && strcmp(item, "comment") == 0) {
+        type = "comment";
+
+    } else if (add && post) {
+        type = "post";
+
+    } else {
+        for (fi = sc_meta_feed_items; fi->item != NULL && type == NULL; fi++)
+        {
+            if (strcmp(fi->item, item) != 0) {
+                continue;
+            }
+
+            for (i = 0; i < SC_META_FEED_NVERBS; i++) {
+                if (strcmp(sc_meta_feed_verbs[i], verb) == 0) {
+                    type = fi->types[i];
+                    break;
+                }
+            }
+        }
+    }
+
+    if (type == NULL) {
+        return sc_meta_unsupported(ctx, change);
+    }
+
+    ev = sc_meta_event(ctx, type, value);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    ev->channel = "facebook";
+    ev->author_id = sc_json_path_str(value, "from", "id");
+    ev->author_name = sc_json_path_str(value, "from", "name");
+    ev->thread_id = sc_json_str(value, "post_id");
+    ev->text = sc_json_str(value, "message");
+    ev->visibility = SC_VISIBILITY_PUBLIC;
+    ev->from_brand = sc_meta_same(ev->author_id, ctx->entry_id);
+
+    sc_meta_set_time(ev, json_object_get(value, "created_time"));
+
+    target = json_object_get(value, "comment_id");
+    if (target == NULL) {
+        target = json_object_get(value, "post_id");
+    }
+
+    if (strcmp(type, "reaction") == 0) {
+        parts[0] = target;
+        parts[1] = sc_json_path(value, "from", "id");
+        parts[2] = json_object_get(value, "verb");
+        parts[3] = json_object_get(value, "reaction_type");
+
+        return sc_meta_set_id_join(ctx, ev, "reaction", parts, 4);
+    }
+
+    if (add) {
+        ev->answerable = !ev->from_brand;
+
+        return sc_meta_set_id(ctx, ev,
+                              strcmp(type, "comment") == 0
+                              ? sc_json_str(value, "comment_id")
+                              : sc_json_str(value, "post_id"));
+    }
+
+    /* an edit or removal of a comment or post: a new fact each time */
+    parts[0] = (strcmp(item, "comment") == 0)
+               ? json_object_get(value, "comment_id")
+               : json_object_get(value, "post_id");
+    parts[1] = json_object_get(value, "verb");
+    parts[2] = json_object_get(value, "created_time");
+
+    return sc_meta_set_id_join(ctx, ev, NULL, parts, 3);
+}
+
+
+static int
+sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change, json_t *value,
+    unsigned echoes)
+{
+    size_t        i, k;
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t       *list, *el;
+    unsigned      seen, bad;
+    static const char  *keys[] = {
+        "messages", "message_echoes", "statuses", "errors"
+    };
+
+    seen = 0;
+    bad = 0;
+
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        list = json_object_get(value, keys[k]);
+        if (list == NULL) {
+            continue;
+        }
+
+        seen = 1;
+
+        if (!json_is_array(list)) {
+            bad = 1;
+            continue;
+        }
+
+        for (i = 0; i < json_array_size(list); i++) {
+            el = json_array_get(list, i);
+
+            if (!json_is_object(el)) {
+                if (sc_meta_unsupported(ctx, el) != 0) {
+                    return -1;
+                }
+
+                continue;
+            }
+
+            /* k indexes keys[] */
+            switch (k) {
+
+            case 0:
+            case 1:
+                if (sc_meta_parse_wa_message(ctx, value, el, echoes || k == 1)
+                    != 0)
+                {
+                    return -1;
+                }
+                break;
+
+            case 2:
+                if (sc_meta_parse_wa_status(ctx, el) != 0) {
+                    return -1;
+                }
+                break;
+
+            default:
+                if (sc_meta_parse_wa_error(ctx, el) != 0) {
+                    return -1;
+                }
+                break;
+            }
+        }
+    }
+
+    if (!seen || bad) {
+        return sc_meta_unsupported(ctx, change);
+    }
+
+    return 0;
+}
+
+
+static int
+sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
+    unsigned echo)
+{
+    const char               *name, *from, *to;
+    sc_event_t               *ev;
+    const sc_meta_wa_type_t  *t;
+
+    name = sc_json_str(msg, "type");
+
+    for (t = sc_meta_wa_types; t->name != NULL; t++) {
+        if (name != NULL && strcmp(t->name, name) == 0) {
+            break;
+        }
+    }
+
+    if (t->name == NULL) {
+        return sc_meta_unsupported(ctx, msg);
+    }
+
+    from = sc_json_str(msg, "from");
+    to = sc_json_str(msg, "to");
+
+    /* the business's own number writing: sent from the WhatsApp app */
+    if (sc_meta_same_digits(from, sc_json_path_str(value, "metadata",
+                                                   "display_phone_number")))
+    {
+        echo = 1;
+    }
+
+    ev = sc_meta_event(ctx, echo ? "echo" : t->type, msg);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    ev->author_id = from;
+    ev->thread_id = (echo && to != NULL) ? to : from;
+    ev->text = sc_meta_wa_text(msg, name);
+    ev->visibility = SC_VISIBILITY_PRIVATE;
+    ev->from_brand = echo;
+    ev->answerable = t->answerable && !echo;
+
+    if (!echo) {
+        ev->author_name = sc_meta_wa_author_name(value, from);
+    }
+
+    sc_meta_set_time(ev, json_object_get(msg, "timestamp"));
+
+    return sc_meta_set_id(ctx, ev, sc_json_str(msg, "id"));
+}
+
+
+static const char *
+sc_meta_wa_text(json_t *msg, const char *name)
+{
+    const char  *s;
+
+    if (strcmp(name, "text") == 0) {
+        return sc_json_path_str(msg, "text", "body");
+    }
+
+    if (strcmp(name, "button") == 0) {
+        return sc_json_path_str(msg, "button", "text");
+    }
+
+    if (strcmp(name, "interactive") == 0) {
+        s = sc_json_str(sc_json_path(msg, "interactive", "button_reply"),
+                        "title");
+        if (s == NULL) {
+            s = sc_json_str(sc_json_path(msg, "interactive", "list_reply"),
+                            "title");
+        }
+
+        return s;
+    }
+
+    if (strcmp(name, "location") == 0) {
+        s = sc_json_path_str(msg, "location", "name");
+        return s ? s : sc_json_path_str(msg, "location", "address");
+    }
+
+    if (strcmp(name, "reaction") == 0) {
+        return sc_json_path_str(msg, "reaction", "emoji");
+    }
+
+    if (strcmp(name, "order") == 0) {
+        return sc_json_path_str(msg, "order", "text");
+    }
+
+    if (strcmp(name, "system") == 0) {
+        return sc_json_path_str(msg, "system", "body");
+    }
+
+    /* image, video, document, ...: what the customer typed under it */
+    return sc_json_path_str(msg, name, "caption");
+}
+
+
+static const char *
+sc_meta_wa_author_name(json_t *value, const char *from)
+{
+    size_t   i;
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t  *contacts, *c;
+
+    contacts = json_object_get(value, "contacts");
+    if (!json_is_array(contacts)) {
+        return NULL;
+    }
+
+    for (i = 0; i < json_array_size(contacts); i++) {
+        c = json_array_get(contacts, i);
+
+        if (sc_meta_same(sc_json_str(c, "wa_id"), from)) {
+            return sc_json_path_str(c, "profile", "name");
+        }
+    }
+
+    /* wa_id may be normalized differently than "from"; one is unambiguous */
+    if (json_array_size(contacts) == 1) {
+        return sc_json_path_str(json_array_get(contacts, 0), "profile",
+                                "name");
+    }
+
+    return NULL;
+}
+
+
+static int
+sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status)
+{
+    json_t      *parts[2];
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, "status", status);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    ev->thread_id = sc_json_str(status, "recipient_id");
+    ev->visibility = SC_VISIBILITY_PRIVATE;
+
+    sc_meta_set_time(ev, json_object_get(status, "timestamp"));
+
+    /* one message goes sent, delivered, read: one row for each step */
+    parts[0] = json_object_get(status, "id");
+    parts[1] = json_object_get(status, "status");
+
+    return sc_meta_set_id_join(ctx, ev, NULL, parts, 2);
+}
+
+
+/* webhook-level errors (bad app setup, throttling): an operator must see */
+static int
+sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *error)
+{
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, "error", error);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    ev->text = sc_json_str(error, "title");
+
+    return sc_meta_set_id_hash(ctx, ev);
+}
+
+
+static sc_event_t *
+sc_meta_event(sc_meta_ctx_t *ctx, const char *type, json_t *raw)
+{
+    sc_event_t  *ev;
+
+    ev = sc_events_push(ctx->out);
+    if (ev == NULL) {
+        ctx->rc = (ctx->out->nevents >= SC_EVENTS_MAX) ? SC_PARSE_TOO_MANY
+                                                       : SC_PARSE_NOMEM;
+        return NULL;
+    }
+
+    ev->channel = ctx->channel;
+    ev->type = type;
+    ev->raw = raw;
+    ev->occurred_ms = ctx->entry_ms;
+    ev->visibility = SC_VISIBILITY_PRIVATE;
+
+    return ev;
+}
+
+
+static int
+sc_meta_unsupported(sc_meta_ctx_t *ctx, json_t *item)
+{
+    sc_event_t  *ev;
+
+    ev = sc_meta_event(ctx, "unsupported", item);
+    if (ev == NULL) {
+        return -1;
+    }
+
+    return sc_meta_set_id_hash(ctx, ev);
+}
+
+
+static int
+sc_meta_set_id(sc_meta_ctx_t *ctx, sc_event_t *ev, const char *id)
+{
+    size_t  n;
+
+    if (id == NULL || id[0] == '\0') {
+        return sc_meta_set_id_hash(ctx, ev);
+    }
+
+    n = strlen(id);
+    if (n >= SC_EXTERNAL_ID_MAX) {
+        return sc_meta_set_id_hash(ctx, ev);
+    }
+
+    memcpy(ev->external_id, id, n + 1);
+
+    return 0;
+}
+
+
+/*
+ * "<prefix>:<part>:<part>...": parts are non-empty strings or integers;
+ * anything else, or an id that does not fit, falls back to the hash
+ */
+static int
+sc_meta_set_id_join(sc_meta_ctx_t *ctx, sc_event_t *ev, const char *prefix,
+    json_t **parts, size_t n)
+{
+    int          w;
+    char        *p, *last;
+    size_t       i;
+    const char  *sep;
+
+    p = ev->external_id;
+    last = ev->external_id + SC_EXTERNAL_ID_MAX;
+
+    if (prefix != NULL) {
+        w = snprintf(p, last - p, "%s", prefix);
+        if (w < 0 || w >= last - p) {
+            goto hash;
+        }
+
+        p += w;
+    }
+
+    for (i = 0; i < n; i++) {
+        sep = (prefix != NULL || i > 0) ? ":" : "";
+
+        if (json_is_string(parts[i])
+            && json_string_value(parts[i])[0] != '\0')
+        {
+            w = snprintf(p, last - p, "%s%s", sep,
+                         json_string_value(parts[i]));
+
+        } else if (json_is_integer(parts[i])) {
+            w = snprintf(p, last - p, "%s%" JSON_INTEGER_FORMAT, sep,
+                         json_integer_value(parts[i]));
+
+        } else {
+            goto hash;
+        }
+
+        if (w < 0 || w >= last - p) {
+            goto hash;
+        }
+
+        p += w;
+    }
+
+    return 0;
+
+hash:
+
+    return sc_meta_set_id_hash(ctx, ev);
+}
+
+
+/*
+ * "<type>:<hex sha256 of the raw item>": the canonical serialization
+ * (sorted keys, compact) is stable across redeliveries of the same item
+ */
+static int
+sc_meta_set_id_hash(sc_meta_ctx_t *ctx, sc_event_t *ev)
+{
+    int             w;
+    char           *dump, *p;
+    size_t          i;
+    unsigned int    mdlen;
+    unsigned char   md[EVP_MAX_MD_SIZE];
+    static const char  hex[] = "0123456789abcdef";
+
+    dump = json_dumps(ev->raw, JSON_COMPACT | JSON_SORT_KEYS
+                               | JSON_ENCODE_ANY);
+    if (dump == NULL) {
+        goto failed;
+    }
+
+    if (EVP_Digest(dump, strlen(dump), md, &mdlen, EVP_sha256(), NULL) != 1)
+    {
+        free(dump);
+        goto failed;
+    }
+
+    free(dump);
+
+    /* the longest type is far below SC_EXTERNAL_ID_MAX - 65 */
+    w = snprintf(ev->external_id, SC_EXTERNAL_ID_MAX, "%s:", ev->type);
+    if (w < 0 || (size_t) w + 2 * mdlen >= SC_EXTERNAL_ID_MAX) {
+        goto failed;
+    }
+
+    p = ev->external_id + w;
+
+    for (i = 0; i < mdlen; i++) {
+        *p++ = hex[md[i] >> 4];
+        *p++ = hex[md[i] & 0x0f];
+    }
+
+    *p = '\0';
+
+    return 0;
+
+failed:
+
+    ctx->rc = SC_PARSE_NOMEM;
+    return -1;
+}
+
+
+static const char *
+sc_json_str(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+
+static json_t *
+sc_json_path(json_t *obj, const char *key, const char *sub)
+{
+    return json_object_get(json_object_get(obj, key), sub);
+}
+
+
+static const char *
+sc_json_path_str(json_t *obj, const char *key, const char *sub)
+{
+    return json_string_value(sc_json_path(obj, key, sub));
+}
+
+
+/* integers, integral reals and decimal strings: Meta sends all three */
+static int
+sc_json_int64(json_t *v, int64_t *out)
+{
+    char        *end;
+    size_t       i, n;
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    double       d;
+    long long    ll;
+    const char  *s;
+
+    if (json_is_integer(v)) {
+        *out = (int64_t) json_integer_value(v);
+        return 0;
+    }
+
+    if (json_is_real(v)) {
+        d = json_real_value(v);
+
+        /* NaN fails both comparisons */
+        if (!(d >= 0.0 && d < 9.2e18)) {
+            return -1;
+        }
+
+        *out = (int64_t) d;
+        return 0;
+    }
+
+    s = json_string_value(v);
+    if (s == NULL) {
+        return -1;
+    }
+
+    n = strlen(s);
+    if (n == 0 || n > SC_META_MAX_DIGITS) {
+        return -1;
+    }
+
+    /* strtoll alone would accept spaces, signs and trailing garbage */
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+    }
+
+    errno = 0;
+    ll = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        return -1;
+    }
+
+    *out = (int64_t) ll;
+    return 0;
+}
+
+
+static int64_t
+sc_meta_time_ms(json_t *v)
+{
+    int64_t  t;
+
+    if (v == NULL || sc_json_int64(v, &t) != 0 || t <= 0) {
+        return 0;
+    }
+
+    if (t > SC_META_MS_THRESHOLD) {
+        return t;
+    }
+
+    return t * 1000;
+}
+
+
+static void
+sc_meta_set_time(sc_event_t *ev, json_t *v)
+{
+    int64_t  ms;
+
+    /* an item without its own time keeps the entry's */
+    ms = sc_meta_time_ms(v);
+    if (ms != 0) {
+        ev->occurred_ms = ms;
+    }
+}
+
+
+static int
+sc_meta_same(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
+}
+
+
+/* "+1 555-010-0199" and "15550100199" are the same number */
+static int
+sc_meta_same_digits(const char *a, const char *b)
+{
+    size_t  digits;
+
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+
+    digits = 0;
+
+    for ( ;; ) {
+        while (*a != '\0' && (*a < '0' || *a > '9')) {
+            a++;
+        }
+
+        while (*b != '\0' && (*b < '0' || *b > '9')) {
+            b++;
+        }
+
+        if (*a == '\0' || *b == '\0') {
+            return *a == *b && digits > 0;
+        }
+
+        if (*a != *b) {
+            return 0;
+        }
+
+        a++;
+        b++;
+        digits++;
+    }
+}
+
+
+static void
+sc_meta_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list  args;
+
+    if (err == NULL || errlen == 0) {
+        return;
+    }
+
+    va_start(args, fmt);
+    (void) vsnprintf(err, errlen, fmt, args);
+    va_end(args);
+}
