@@ -218,7 +218,7 @@ events {
 }
 
 http {
-    access_log logs/access.log;
+    access_log @{[ $o{access_log} // 'logs/access.log' ]};
     client_body_temp_path body;
     $db
 @{[ $o{http} // '' ]}

@@ -1,0 +1,119 @@
+#!/usr/bin/perl
+# Intake benchmark: wrk against (1) the module, (2) bare nginx `return 200`
+# in the same nginx and the same run, (3) the module with batching off
+# (social_care_batch 1). Unique, correctly signed Meta messages; every
+# request must be durable before its 200.
+#
+#   perl bench/intake.pl [seconds] [connections]
+#
+# Prints requests/s, p50/p99 latency, 200 answers vs rows stored, RSS per
+# worker and the ratios.
+
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../t/lib";
+use Test::More;    # the harness reports through it
+use SocialCare::Test;
+
+Test::More->builder->no_ending(1);
+use Digest::SHA qw(hmac_sha256_hex);
+
+my $secs = shift // 10;
+my $conns = shift // 50;
+my $threads = 2;
+
+system('which wrk >/dev/null') == 0
+    or die "wrk missing: run scripts/deps.sh bench\n";
+
+my $t = SocialCare::Test->new;
+$t->pg_start;
+
+# enough unique requests that no thread wraps around
+my $n = 40000 * $secs;
+my $file = $t->dir . '/requests.txt';
+open my $fh, '>', $file or die $!;
+my $now = time;
+for my $i (1 .. $n) {
+    my $body = sprintf('{"object":"page","entry":[{"id":"100200300","time":%d000,'
+        . '"messaging":[{"sender":{"id":"65432109%08d"},'
+        . '"recipient":{"id":"100200300"},"timestamp":%d000,'
+        . '"message":{"mid":"m_bench_%d_%d","text":"Hi, my card payment '
+        . 'failed twice this morning and the app shows an error. Can you '
+        . 'check what is going on with my account please? Order %d."}}]}]}',
+        $now, $i, $now, $now, $i, $i);
+    print $fh 'sha256=', hmac_sha256_hex($body, 'test_app_secret'), "\t",
+        $body, "\n";
+}
+close $fh;
+$ENV{SC_BENCH_REQUESTS} = $file;
+$ENV{SC_BENCH_THREADS} = $threads;
+
+my $locations = <<'EOF2';
+        location = /hooks/meta {
+            social_care meta;
+            social_care_secret_file meta.secret;
+        }
+        location = /bare {
+            return 200 '{"status":"accepted","events":[]}';
+        }
+EOF2
+
+sub wrk {
+    my ($path) = @_;
+    my $out = `wrk -t$threads -c$conns -d${secs}s --latency -s $FindBin::Bin/intake.lua http://127.0.0.1:@{[ $t->port ]}$path 2>&1`;
+    my ($rps, $p50, $p99, $ok, $other, $err) = $out =~
+        /RESULT rps=(\d+) p50_ms=([\d.]+) p99_ms=([\d.]+) ok=(\d+) other=(\d+) errors=(\d+)/
+        or die "wrk failed: $out";
+    return { rps => $rps, p50 => $p50, p99 => $p99, ok => $ok,
+             other => $other, errors => $err };
+}
+
+sub rss {
+    my @kb;
+    for my $pid ($t->worker_pids) {
+        open my $s, '<', "/proc/$pid/status" or next;
+        while (<$s>) { push @kb, $1 if /^VmRSS:\s+(\d+)/ }
+    }
+    return join('/', map { sprintf '%.1f', $_ / 1024 } @kb) . ' MiB';
+}
+
+sub run {
+    my ($label, $path, %conf) = @_;
+    $t->dbh->do('set client_min_messages = warning');
+    $t->dbh->do('truncate social_care.events cascade');
+    my $r = wrk($path);
+    my $rows = $t->value('select count(*) from social_care.events');
+    printf "%-22s %8d req/s  p50 %6.2f ms  p99 %7.2f ms  200s %7d  "
+         . "other %d  errors %d  rows %7d  RSS/worker %s\n",
+        $label, $r->{rps}, $r->{p50}, $r->{p99}, $r->{ok}, $r->{other},
+        $r->{errors}, $rows, rss();
+    $r->{rows} = $rows;
+    return $r;
+}
+
+print "machine: ", `nproc` =~ s/\n//r, " cores; wrk -t$threads -c$conns -d${secs}s; ",
+      "2 nginx workers; PostgreSQL fsync on, synchronous_commit on\n";
+
+$t->nginx_start(locations => $locations, settle => 1,
+                access_log => "off");
+my $bare = run('bare nginx return 200', '/bare');
+my $module = run('module (batch 64)', '/hooks/meta');
+$t->nginx_stop;
+
+$t->nginx_start(locations => $locations, settle => 1,
+                access_log => "off",
+                http => "    social_care_batch 1;\n");
+my $single = run('module (batch 1)', '/hooks/meta');
+$t->nginx_stop;
+
+printf "\nmodule / bare nginx:       %.2fx\n", $module->{rps} / $bare->{rps};
+printf "batch 64 / batch 1:        %.2fx\n", $module->{rps} / $single->{rps};
+for ([module => $module], ['batch 1' => $single]) {
+    my ($l, $r) = @$_;
+    # wrk stops counting with requests in flight: those rows exist without
+    # a counted answer, so rows >= 200s; never a 200 without its row
+    printf "%-9s every 200 has its row (rows >= 200 answers): %s (%d / %d)\n",
+        $l, $r->{rows} >= $r->{ok} ? 'yes' : 'NO', $r->{rows}, $r->{ok};
+}
+
