@@ -18,8 +18,8 @@ STRICT     := -std=gnu99 -Wall -Wextra -Werror
 NGX_CFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
 
 SRCS       := $(wildcard src/*.c src/*.h) config
-PURE_SRCS  := src/sc_event.c src/sc_verify.c src/sc_platform_meta.c \
-              src/sc_reply.c
+# the pure cores: no nginx types, unit-tested and fuzzed on their own
+PURE_SRCS  := $(filter-out src/ngx_% src/sc_pg.c,$(wildcard src/*.c))
 UNIT_SRCS  := $(wildcard t/unit/test_*.c)
 UNIT_BINS  := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 

@@ -13,13 +13,8 @@
 #include <ngx_http.h>
 
 #include "sc_verify.h"
+#include "sc_platform.h"
 #include "sc_pg.h"
-
-
-typedef enum {
-    SC_PLATFORM_NONE = 0,
-    SC_PLATFORM_META
-} sc_platform_e;
 
 
 typedef struct {
@@ -35,11 +30,15 @@ typedef struct {
 
 
 typedef struct {
-    ngx_uint_t        platform;
-    ngx_str_t         platform_name;
-    ngx_array_t      *secrets;     /* of sc_secret_t */
-    sc_secret_t      *verify_token;
-    size_t            max_body;
+    const sc_platform_t       *platform;     /* NULL: not an intake */
+    ngx_str_t                  platform_name;
+    ngx_array_t               *secrets;      /* of sc_secret_t */
+    ngx_array_t               *public_keys;  /* of sc_secret_t, raw */
+    sc_secret_t               *verify_token;
+    size_t                     max_body;
+    time_t                     max_skew;
+    ngx_http_complex_value_t  *public_url;
+    sc_verify_conf_t           verify;       /* what the platform checks */
 } ngx_social_care_loc_conf_t;
 
 

@@ -22,6 +22,7 @@
 
 typedef struct {
     ngx_http_request_t          *request;
+    sc_request_t                 rq;
     sc_events_t                  events;
     sc_reply_t                  *replies;
     sc_pg_write_t               *write;
@@ -36,10 +37,14 @@ static ngx_int_t ngx_social_care_intake(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx);
 static u_char *ngx_social_care_read_body(ngx_http_request_t *r,
     size_t *len);
-static ngx_table_elt_t *ngx_social_care_header(ngx_http_request_t *r,
-    const char *name, size_t len);
+static ngx_int_t ngx_social_care_request(ngx_http_request_t *r,
+    ngx_social_care_loc_conf_t *slcf, sc_request_t *rq);
 static char *ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
-    ngx_str_t *platform);
+    ngx_social_care_loc_conf_t *slcf);
+static ngx_int_t ngx_social_care_send_answer(ngx_http_request_t *r,
+    sc_answer_t *answer);
+static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
+    ngx_social_care_loc_conf_t *slcf);
 static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
 static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
@@ -55,14 +60,12 @@ static ngx_int_t ngx_social_care_body_filter(ngx_http_request_t *r,
 static ngx_http_request_body_filter_pt   ngx_http_next_request_body_filter;
 
 static ngx_str_t  ngx_social_care_json_type = ngx_string("application/json");
-static ngx_str_t  ngx_social_care_text_type = ngx_string("text/plain");
 
 
 ngx_int_t
 ngx_social_care_handler(ngx_http_request_t *r)
 {
     ngx_int_t                     rc;
-    ngx_table_elt_t              *h;
     ngx_pool_cleanup_t           *cln;
     ngx_social_care_ctx_t        *ctx;
     ngx_social_care_loc_conf_t   *slcf;
@@ -82,19 +85,7 @@ ngx_social_care_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "GET, POST");
-
-        return ngx_social_care_error(r, NGX_HTTP_NOT_ALLOWED,
-                                     "method_not_allowed",
-                                     "Webhooks are POSTed; GET is the "
-                                     "subscription handshake.");
+        return ngx_social_care_allow(r, slcf);
     }
 
     if (r->headers_in.content_length_n > (off_t) slcf->max_body) {
@@ -142,71 +133,130 @@ ngx_social_care_handler(ngx_http_request_t *r)
 }
 
 
-/*
- * Meta: GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C is
- * answered with C when T is the configured token, else 403.
- */
+static ngx_int_t
+ngx_social_care_allow(ngx_http_request_t *r, ngx_social_care_loc_conf_t *slcf)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Allow");
+
+    if (slcf->platform->handshake) {
+        ngx_str_set(&h->value, "GET, POST");
+
+    } else {
+        ngx_str_set(&h->value, "POST");
+    }
+
+    return ngx_social_care_error(r, NGX_HTTP_NOT_ALLOWED,
+                                 "method_not_allowed",
+                                 slcf->platform->handshake
+                                 ? "Webhooks are POSTed; GET is the "
+                                   "subscription handshake."
+                                 : "Webhooks are POSTed.");
+}
+
+
+/* GET: the platform's subscription handshake (Meta hub, X CRC) */
 
 static ngx_int_t
 ngx_social_care_handshake(ngx_http_request_t *r,
     ngx_social_care_loc_conf_t *slcf)
 {
-    u_char     *p, *dst, *src;
-    ngx_str_t   mode, token, challenge, *args[3];
-    ngx_uint_t  i;
+    sc_request_t  rq;
+    sc_answer_t   answer;
 
-    if (slcf->verify_token == NULL
-        || ngx_http_arg(r, (u_char *) "hub.mode", 8, &mode) != NGX_OK
-        || ngx_http_arg(r, (u_char *) "hub.verify_token", 16, &token)
-           != NGX_OK
-        || ngx_http_arg(r, (u_char *) "hub.challenge", 13, &challenge)
-           != NGX_OK)
-    {
-        return ngx_social_care_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
-                                     "Not a valid subscription handshake.");
+    if (slcf->platform->handshake == NULL) {
+        return ngx_social_care_allow(r, slcf);
     }
 
-    /* the arguments are URL-encoded: decode into copies */
-
-    args[0] = &mode;
-    args[1] = &token;
-    args[2] = &challenge;
-
-    for (i = 0; i < 3; i++) {
-        p = ngx_pnalloc(r->pool, args[i]->len + 1);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        for (src = args[i]->data, dst = p;
-             src < args[i]->data + args[i]->len;
-             src++, dst++)
-        {
-            *dst = (*src == '+') ? ' ' : *src;
-        }
-
-        src = p;
-        dst = p;
-        ngx_unescape_uri(&dst, &src, args[i]->len, 0);
-
-        args[i]->data = p;
-        args[i]->len = dst - p;
+    if (ngx_social_care_request(r, slcf, &rq) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (mode.len != 9 || ngx_strncmp(mode.data, "subscribe", 9) != 0
-        || !sc_verify_token_equal(slcf->verify_token, (char *) token.data,
-                                  token.len))
-    {
+    ngx_memzero(&answer, sizeof(sc_answer_t));
+
+    if (!slcf->platform->handshake(&slcf->verify, &rq, &answer)) {
+        sc_answer_free(&answer);
+
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "social_care %V: handshake refused: wrong mode or "
-                      "verify token", &slcf->platform_name);
+                      "social_care %V: handshake refused",
+                      &slcf->platform_name);
 
         return ngx_social_care_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
-                                     "The verify token does not match.");
+                                     "Not a valid subscription handshake "
+                                     "for this location.");
     }
 
-    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_text_type,
-                                challenge.data, challenge.len);
+    return ngx_social_care_send_answer(r, &answer);
+}
+
+
+/*
+ * The request as plain data for the pure cores: headers, query, public
+ * URL (for schemes that sign it), the clock.
+ */
+
+static ngx_int_t
+ngx_social_care_request(ngx_http_request_t *r,
+    ngx_social_care_loc_conf_t *slcf, sc_request_t *rq)
+{
+    ngx_str_t         url;
+    ngx_uint_t        i, n;
+    sc_header_t      *hs;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    ngx_memzero(rq, sizeof(sc_request_t));
+
+    rq->is_get = (r->method == NGX_HTTP_GET);
+    rq->query = (char *) r->args.data;
+    rq->query_len = r->args.len;
+    rq->now = (int64_t) ngx_time();
+
+    n = 0;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        n += part->nelts;
+    }
+
+    hs = ngx_palloc(r->pool, sizeof(sc_header_t) * (n + 1));
+    if (hs == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = 0;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            hs[n].name = (char *) h[i].key.data;
+            hs[n].name_len = h[i].key.len;
+            hs[n].value = (char *) h[i].value.data;
+            hs[n].value_len = h[i].value.len;
+            n++;
+        }
+    }
+
+    rq->headers = hs;
+    rq->nheaders = n;
+
+    if (slcf->platform->signs_url && slcf->public_url) {
+        if (ngx_http_complex_value(r, slcf->public_url, &url) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        rq->url = (char *) url.data;
+        rq->url_len = url.len;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -237,8 +287,8 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     size_t                        len;
     ngx_int_t                     rc;
     ngx_uint_t                    i, nrows;
-    ngx_table_elt_t              *sig;
     sc_pg_write_t                *w;
+    sc_answer_t                   answer;
     sc_verify_rc_e                vrc;
     sc_parse_rc_e                 prc;
     ngx_social_care_loc_conf_t   *slcf;
@@ -260,12 +310,14 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
                                      "social_care_max_body.");
     }
 
-    sig = ngx_social_care_header(r, "x-hub-signature-256",
-                                 sizeof("x-hub-signature-256") - 1);
+    if (ngx_social_care_request(r, slcf, &ctx->rq) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-    vrc = sc_verify_meta(slcf->secrets->elts, slcf->secrets->nelts,
-                         sig ? (char *) sig->value.data : NULL,
-                         sig ? sig->value.len : 0, body, len);
+    ctx->rq.body = body;
+    ctx->rq.body_len = len;
+
+    vrc = slcf->platform->verify(&slcf->verify, &ctx->rq);
 
     if (vrc != SC_VERIFY_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -282,17 +334,30 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
         return ngx_social_care_error(r, NGX_HTTP_UNAUTHORIZED,
                        sc_verify_reason(vrc),
                        vrc == SC_VERIFY_MISSING
-                       ? "The X-Hub-Signature-256 header is missing."
+                       ? "The request carries no signature for this "
+                         "platform."
                        : vrc == SC_VERIFY_MALFORMED
-                       ? "The X-Hub-Signature-256 header is not "
-                         "sha256=<64 hex digits>."
-                       : "The X-Hub-Signature-256 header does not match the "
-                         "body for any configured secret.");
+                       ? "The signature header is not in this platform's "
+                         "format."
+                       : vrc == SC_VERIFY_STALE
+                       ? "The request's timestamp is outside "
+                         "social_care_max_skew."
+                       : "The signature does not match the body for any "
+                         "configured secret.");
     }
 
     err[0] = '\0';
-    prc = sc_platform_meta_parse((char *) body, len, &ctx->events, err,
-                                 sizeof(err));
+    ngx_memzero(&answer, sizeof(sc_answer_t));
+
+    prc = slcf->platform->parse(&ctx->rq, &ctx->events, &answer, err,
+                                sizeof(err));
+
+    if (prc == SC_PARSE_OK && answer.status) {
+        /* a handshake or ping inside a POST: answered, not stored */
+        return ngx_social_care_send_answer(r, &answer);
+    }
+
+    sc_answer_free(&answer);
 
     switch (prc) {
 
@@ -338,7 +403,7 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
         return ngx_social_care_answer(r, ctx, NULL);
     }
 
-    rows = ngx_social_care_rows(ctx, &slcf->platform_name);
+    rows = ngx_social_care_rows(ctx, slcf);
     if (rows == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -437,37 +502,6 @@ ngx_social_care_read_body(ngx_http_request_t *r, size_t *len)
 }
 
 
-static ngx_table_elt_t *
-ngx_social_care_header(ngx_http_request_t *r, const char *name, size_t len)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NULL;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == len
-            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-        {
-            return &h[i];
-        }
-    }
-}
-
-
 static int
 ngx_social_care_set_str(json_t *o, const char *key, const char *value)
 {
@@ -486,7 +520,8 @@ ngx_social_care_set_str(json_t *o, const char *key, const char *value)
  */
 
 static char *
-ngx_social_care_rows(ngx_social_care_ctx_t *ctx, ngx_str_t *platform)
+ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
+    ngx_social_care_loc_conf_t *slcf)
 {
     char        *s, *p;
     size_t       len;
@@ -503,8 +538,8 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx, ngx_str_t *platform)
         return NULL;
     }
 
-    ngx_cpystrn((u_char *) name, platform->data,
-                ngx_min(platform->len + 1, sizeof(name)));
+    ngx_cpystrn((u_char *) name, slcf->platform_name.data,
+                ngx_min(slcf->platform_name.len + 1, sizeof(name)));
 
     for (i = 0; i < ctx->events.nevents; i++) {
         ev = &ctx->events.events[i];
@@ -554,12 +589,14 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx, ngx_str_t *platform)
         }
 
         if (rp->text) {
-            /* Meta reads no reply from the answer: the worker delivers it */
+            /* inline: it goes in this answer; pending: the worker's job */
             if (ngx_social_care_set_str(row, "reply_text", rp->text)
                 || ngx_social_care_set_str(row, "reply_visibility",
                                      rp->visibility == SC_VISIBILITY_PUBLIC
                                      ? "public" : "private")
-                || ngx_social_care_set_str(row, "reply_status", "pending"))
+                || ngx_social_care_set_str(row, "reply_status",
+                                           slcf->platform->reply_inline
+                                           ? "inline" : "pending"))
             {
                 goto failed;
             }
@@ -645,8 +682,31 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
     size_t       len;
     json_t      *root, *list, *item, *reply;
     ngx_uint_t   i;
-    sc_event_t  *ev;
-    sc_reply_t  *rp;
+    sc_event_t                  *ev;
+    sc_reply_t                  *rp;
+    sc_answer_t                  answer;
+    ngx_social_care_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+
+    if (slcf->platform->inline_answer && ctx->events.nevents) {
+        /* a duplicate gets no second reply */
+        for (i = 0; i < ctx->events.nevents; i++) {
+            if (results[i].duplicate) {
+                ctx->replies[i].text = NULL;
+            }
+        }
+
+        ngx_memzero(&answer, sizeof(sc_answer_t));
+
+        if (slcf->platform->inline_answer(&ctx->events, ctx->replies,
+                                          &answer))
+        {
+            return ngx_social_care_send_answer(r, &answer);
+        }
+
+        sc_answer_free(&answer);
+    }
 
     root = json_object();
     list = json_array();
@@ -670,13 +730,13 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 
         reply = json_null();
 
-        if (rp->text && !results[i].duplicate) {
+        if (rp->text && !(results && results[i].duplicate)) {
             reply = json_pack("{s:s, s:s}", "text", rp->text, "visibility",
                               rp->visibility == SC_VISIBILITY_PUBLIC
                               ? "public" : "private");
         }
 
-        if (json_object_set_new(item, "id", results[i].id
+        if (json_object_set_new(item, "id", results && results[i].id
                                             ? json_integer(results[i].id)
                                             : json_null())
             || json_object_set_new(item, "external_id",
@@ -690,7 +750,7 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
             goto failed;
         }
 
-        if (results[i].duplicate
+        if (results && results[i].duplicate
             && json_object_set_new(item, "duplicate", json_true()))
         {
             goto failed;
@@ -722,6 +782,38 @@ failed:
 
     json_decref(root);
     return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/* a platform-shaped answer from a pure core: copied, then freed */
+
+static ngx_int_t
+ngx_social_care_send_answer(ngx_http_request_t *r, sc_answer_t *answer)
+{
+    u_char     *body;
+    size_t      len;
+    ngx_str_t   type;
+
+    len = answer->body_len;
+    body = NULL;
+
+    if (len) {
+        body = ngx_pnalloc(r->pool, len);
+        if (body == NULL) {
+            sc_answer_free(answer);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(body, answer->body, len);
+    }
+
+    sc_answer_free(answer);
+
+    type.data = (u_char *) (answer->content_type ? answer->content_type
+                                                 : "application/json");
+    type.len = ngx_strlen(type.data);
+
+    return ngx_social_care_send(r, answer->status, &type, body, len);
 }
 
 

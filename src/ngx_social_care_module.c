@@ -28,6 +28,8 @@ static char *ngx_social_care_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_social_care_verify_token_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_social_care_public_key_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
     sc_secret_t *secret);
 static ngx_int_t ngx_social_care_init_process(ngx_cycle_t *cycle);
@@ -68,6 +70,27 @@ static ngx_command_t  ngx_social_care_commands[] = {
       ngx_social_care_verify_token_file,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("social_care_public_key_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_social_care_public_key_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_max_skew"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, max_skew),
+      NULL },
+
+    { ngx_string("social_care_public_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, public_url),
       NULL },
 
     { ngx_string("social_care_max_body"),
@@ -147,12 +170,6 @@ ngx_module_t  ngx_social_care_module = {
 };
 
 
-static ngx_str_t  ngx_social_care_platforms[] = {
-    ngx_null_string,
-    ngx_string("meta"),
-};
-
-
 static ngx_int_t
 ngx_social_care_postconfiguration(ngx_conf_t *cf)
 {
@@ -222,12 +239,15 @@ ngx_social_care_create_loc_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
-     *     slcf->platform = SC_PLATFORM_NONE;
+     *     slcf->platform = NULL;
      *     slcf->secrets = NULL;
+     *     slcf->public_keys = NULL;
      *     slcf->verify_token = NULL;
+     *     slcf->public_url = NULL;
      */
 
     slcf->max_body = NGX_CONF_UNSET_SIZE;
+    slcf->max_skew = NGX_CONF_UNSET;
 
     return slcf;
 }
@@ -239,28 +259,67 @@ ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_social_care_loc_conf_t *prev = parent;
     ngx_social_care_loc_conf_t *conf = child;
 
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_array_t                       *keys;
+    ngx_http_core_loc_conf_t          *clcf;
+    ngx_http_compile_complex_value_t   ccv;
+
+    static ngx_str_t  default_url = ngx_string("$scheme://$host$request_uri");
 
     ngx_conf_merge_size_value(conf->max_body, prev->max_body, 1024 * 1024);
+    ngx_conf_merge_sec_value(conf->max_skew, prev->max_skew, 300);
 
     if (conf->secrets == NULL) {
         conf->secrets = prev->secrets;
+    }
+
+    if (conf->public_keys == NULL) {
+        conf->public_keys = prev->public_keys;
     }
 
     if (conf->verify_token == NULL) {
         conf->verify_token = prev->verify_token;
     }
 
-    if (conf->platform == SC_PLATFORM_NONE) {
+    if (conf->public_url == NULL) {
+        conf->public_url = prev->public_url;
+    }
+
+    if (conf->platform == NULL) {
         return NGX_CONF_OK;
     }
 
-    if (conf->secrets == NULL || conf->secrets->nelts == 0) {
+    keys = conf->platform->public_keys ? conf->public_keys : conf->secrets;
+
+    if (keys == NULL || keys->nelts == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"social_care %V\" needs at least one "
-                           "\"social_care_secret_file\"",
-                           &conf->platform_name);
+                           "\"social_care %V\" needs at least one \"%s\"",
+                           &conf->platform_name,
+                           conf->platform->public_keys
+                           ? "social_care_public_key_file"
+                           : "social_care_secret_file");
         return NGX_CONF_ERROR;
+    }
+
+    conf->verify.secrets = keys->elts;
+    conf->verify.nsecrets = keys->nelts;
+    conf->verify.verify_token = conf->verify_token;
+    conf->verify.max_skew = conf->max_skew;
+
+    if (conf->platform->signs_url && conf->public_url == NULL) {
+        conf->public_url = ngx_pcalloc(cf->pool,
+                                       sizeof(ngx_http_complex_value_t));
+        if (conf->public_url == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+        ccv.cf = cf;
+        ccv.value = &default_url;
+        ccv.complex_value = conf->public_url;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
     }
 
     /*
@@ -282,35 +341,26 @@ ngx_social_care(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_social_care_loc_conf_t *slcf = conf;
 
     ngx_str_t                    *value;
-    ngx_uint_t                    i;
     ngx_http_core_loc_conf_t     *clcf;
     ngx_social_care_main_conf_t  *smcf;
 
-    if (slcf->platform != SC_PLATFORM_NONE) {
+    if (slcf->platform != NULL) {
         return "is duplicate";
     }
 
     value = cf->args->elts;
 
-    for (i = 1; i < sizeof(ngx_social_care_platforms) / sizeof(ngx_str_t);
-         i++)
-    {
-        if (value[1].len == ngx_social_care_platforms[i].len
-            && ngx_strncasecmp(value[1].data, ngx_social_care_platforms[i].data,
-                               value[1].len) == 0)
-        {
-            slcf->platform = i;
-            slcf->platform_name = ngx_social_care_platforms[i];
-            break;
-        }
-    }
+    slcf->platform = sc_platform_find((char *) value[1].data, value[1].len);
 
-    if (slcf->platform == SC_PLATFORM_NONE) {
+    if (slcf->platform == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "unknown social_care platform \"%V\" "
-                           "(supported: meta)", &value[1]);
+                           "(supported: %s)", &value[1], sc_platform_names());
         return NGX_CONF_ERROR;
     }
+
+    slcf->platform_name.data = (u_char *) slcf->platform->name;
+    slcf->platform_name.len = ngx_strlen(slcf->platform->name);
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_social_care_handler;
@@ -395,6 +445,59 @@ ngx_social_care_verify_token_file(ngx_conf_t *cf, ngx_command_t *cmd,
     value = cf->args->elts;
 
     return ngx_social_care_read_secret(cf, &value[1], slcf->verify_token);
+}
+
+
+/*
+ * Ed25519 public keys (Discord): 64 hex digits in the file, kept as the
+ * raw 32 bytes.
+ */
+
+static char *
+ngx_social_care_public_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_social_care_loc_conf_t *slcf = conf;
+
+    u_char       *raw;
+    ngx_str_t    *value;
+    sc_secret_t   hex, *key;
+
+    value = cf->args->elts;
+
+    if (ngx_social_care_read_secret(cf, &value[1], &hex) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    raw = ngx_pnalloc(cf->pool, 32);
+    if (raw == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (sc_hex_decode((const char *) hex.data, hex.len, raw, 32) != 32) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "public key file \"%V\" does not hold 64 hex "
+                           "digits (an Ed25519 public key)", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (slcf->public_keys == NULL) {
+        slcf->public_keys = ngx_array_create(cf->pool, 2,
+                                             sizeof(sc_secret_t));
+        if (slcf->public_keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    key = ngx_array_push(slcf->public_keys);
+    if (key == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    key->data = raw;
+    key->len = 32;
+
+    return NGX_CONF_OK;
 }
 
 

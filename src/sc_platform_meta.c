@@ -201,8 +201,11 @@ sc_platform_meta_parse(const char *body, size_t len, sc_events_t *out,
         err[0] = '\0';
     }
 
-    /* flags 0: "\u0000" inside strings is refused, every C string is whole */
-    root = json_loadb(body, len, 0, &jerr);
+    /*
+     * No JSON_ALLOW_NUL: "\u0000" is refused, every C string is whole.
+     * JSON_DECODE_ANY: a scalar is JSON, just not a webhook (400 invalid).
+     */
+    root = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
     if (root == NULL) {
         sc_meta_err(err, errlen, "body is not valid JSON: %s at line %d "
                     "column %d", jerr.text, jerr.line, jerr.column);
@@ -1347,3 +1350,53 @@ sc_meta_err(char *err, size_t errlen, const char *fmt, ...)
     (void) vsnprintf(err, errlen, fmt, args);
     va_end(args);
 }
+
+
+/*
+ * GET ?hub.mode=subscribe&hub.verify_token=T&hub.challenge=C: answered
+ * with C verbatim when T is the configured token (constant-time).
+ */
+
+static int
+sc_meta_handshake(const sc_verify_conf_t *vc, const sc_request_t *rq,
+    sc_answer_t *answer)
+{
+    size_t  mode_len, token_len, challenge_len;
+    char    mode[16], token[512], challenge[512];
+
+    if (vc->verify_token == NULL
+        || !sc_request_arg(rq, "hub.mode", mode, sizeof(mode), &mode_len)
+        || !sc_request_arg(rq, "hub.verify_token", token, sizeof(token),
+                           &token_len)
+        || !sc_request_arg(rq, "hub.challenge", challenge, sizeof(challenge),
+                           &challenge_len)
+        || strcmp(mode, "subscribe") != 0
+        || !sc_verify_token_equal(vc->verify_token, token, token_len))
+    {
+        return 0;
+    }
+
+    return sc_answer_set(answer, 200, "text/plain", challenge,
+                         challenge_len) == 0;
+}
+
+
+static sc_parse_rc_e
+sc_meta_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
+    char *err, size_t errlen)
+{
+    (void) answer;
+
+    return sc_platform_meta_parse((const char *) rq->body, rq->body_len, out,
+                                  err, errlen);
+}
+
+
+const sc_platform_t  sc_platform_meta = {
+    "meta",
+    sc_meta_handshake,
+    sc_verify_meta,
+    sc_meta_parse,
+    NULL,           /* Meta reads no reply from the answer: Send API */
+    0, 0, 0
+};

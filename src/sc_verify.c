@@ -10,6 +10,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include "sc_verify.h"
 
@@ -19,7 +21,8 @@ static const char *sc_verify_reasons[] = {
     "signature_missing",
     "signature_malformed",
     "signature_mismatch",
-    "signature_error"
+    "signature_error",
+    "signature_stale"
 };
 
 
@@ -74,6 +77,101 @@ sc_hex_decode(const char *hex, size_t len, unsigned char *out,
     }
 
     return (long) (len / 2);
+}
+
+
+int
+sc_hmac(const char *md_name, const sc_secret_t *key,
+    const unsigned char **parts, const size_t *lens, size_t nparts,
+    unsigned char *out)
+{
+    int            rc;
+    size_t         i, n;
+    EVP_MAC       *mac;
+    EVP_MAC_CTX   *ctx;
+    OSSL_PARAM     params[2];
+
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL) {
+        return -1;
+    }
+
+    ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);
+
+    if (ctx == NULL) {
+        return -1;
+    }
+
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *) md_name,
+                                                 0);
+    params[1] = OSSL_PARAM_construct_end();
+
+    rc = -1;
+
+    /* an empty key is legal HMAC; OpenSSL wants a non-NULL pointer */
+    if (EVP_MAC_init(ctx, key->len ? key->data : (const unsigned char *) "",
+                     key->len, params) != 1)
+    {
+        goto done;
+    }
+
+    for (i = 0; i < nparts; i++) {
+        if (lens[i] && EVP_MAC_update(ctx, parts[i], lens[i]) != 1) {
+            goto done;
+        }
+    }
+
+    if (EVP_MAC_final(ctx, out, &n, EVP_MAX_MD_SIZE) != 1) {
+        goto done;
+    }
+
+    rc = (int) n;
+
+done:
+
+    EVP_MAC_CTX_free(ctx);
+
+    return rc;
+}
+
+
+size_t
+sc_base64_encode(const unsigned char *in, size_t len, char *out)
+{
+    /* out needs 4 * ((len + 2) / 3) + 1 bytes */
+    return (size_t) EVP_EncodeBlock((unsigned char *) out, in, (int) len);
+}
+
+
+long
+sc_base64_decode(const char *in, size_t len, unsigned char *out,
+    size_t out_size)
+{
+    int     n;
+    size_t  pad;
+
+    if (len == 0 || len % 4 != 0 || len / 4 * 3 > out_size) {
+        return -1;
+    }
+
+    n = EVP_DecodeBlock(out, (const unsigned char *) in, (int) len);
+    if (n < 0) {
+        return -1;
+    }
+
+    /* EVP_DecodeBlock counts the padding as data */
+    pad = 0;
+
+    if (in[len - 1] == '=') {
+        pad++;
+
+        if (in[len - 2] == '=') {
+            pad++;
+        }
+    }
+
+    return n - (long) pad;
 }
 
 
@@ -148,12 +246,15 @@ sc_verify_hmac_hex(const char *md_name, const char *prefix,
 
 
 sc_verify_rc_e
-sc_verify_meta(const sc_secret_t *secrets, size_t nsecrets,
-    const char *header, size_t header_len, const unsigned char *body,
-    size_t body_len)
+sc_verify_meta(const sc_verify_conf_t *vc, const sc_request_t *rq)
 {
-    return sc_verify_hmac_hex("sha256", "sha256=", secrets, nsecrets, header,
-                              header_len, body, body_len);
+    size_t       len;
+    const char  *sig;
+
+    sig = sc_request_header(rq, "x-hub-signature-256", &len);
+
+    return sc_verify_hmac_hex("sha256", "sha256=", vc->secrets, vc->nsecrets,
+                              sig, sig ? len : 0, rq->body, rq->body_len);
 }
 
 

@@ -1,0 +1,62 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * sc_platform.c: the table of platforms, by directive value.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sc_platform.h"
+
+
+extern const sc_platform_t  sc_platform_meta;
+
+
+static const sc_platform_t  *sc_platforms[] = {
+    &sc_platform_meta,
+    NULL
+};
+
+
+const sc_platform_t *
+sc_platform_find(const char *name, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; sc_platforms[i]; i++) {
+        if (strlen(sc_platforms[i]->name) == len
+            && strncasecmp(sc_platforms[i]->name, name, len) == 0)
+        {
+            return sc_platforms[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+const char *
+sc_platform_names(void)
+{
+    static char  names[256];
+    size_t       i, n;
+
+    if (names[0] != '\0') {
+        return names;
+    }
+
+    n = 0;
+
+    for (i = 0; sc_platforms[i]; i++) {
+        n += (size_t) snprintf(names + n, sizeof(names) - n, "%s%s",
+                               i ? ", " : "", sc_platforms[i]->name);
+
+        if (n >= sizeof(names)) {
+            break;
+        }
+    }
+
+    return names;
+}
