@@ -25,6 +25,7 @@ create table if not exists social_care.events (
     author_id      text,
     author_handle  text,
     author_name    text,
+    author_followers bigint,
     visibility     text not null default 'private'
                    check (visibility in ('public', 'private')),
     from_brand     boolean not null default false,
@@ -62,6 +63,8 @@ comment on column social_care.events.author_handle is
     'The author''s @handle where the platform gives one';
 comment on column social_care.events.author_name is
     'The author''s display name where the platform gives one';
+comment on column social_care.events.author_followers is
+    'The author''s follower count where the platform gives it (X)';
 comment on column social_care.events.visibility is
     'public (a comment anyone can read) or private (a direct message)';
 comment on column social_care.events.from_brand is
@@ -184,24 +187,28 @@ with input as (
     from rows from (jsonb_to_recordset(rows) as (
              platform text, external_id text, channel text,
              event_type text, thread_id text, author_id text,
-             author_handle text, author_name text, visibility text,
+             author_handle text, author_name text, author_followers bigint,
+             visibility text,
              from_brand boolean, text text, occurred_at timestamptz,
              category text, sentiment real, priority smallint,
              topics text[], pii text[], raw jsonb,
              reply_text text, reply_visibility text, reply_status text))
          with ordinality as t(platform, external_id, channel, event_type,
-             thread_id, author_id, author_handle, author_name, visibility,
-             from_brand, text, occurred_at, category, sentiment, priority,
-             topics, pii, raw, reply_text, reply_visibility, reply_status, n)
+             thread_id, author_id, author_handle, author_name,
+             author_followers, visibility, from_brand, text, occurred_at,
+             category, sentiment, priority, topics, pii, raw, reply_text,
+             reply_visibility, reply_status, n)
 ),
 ins as (
     insert into social_care.events as e
         (platform, external_id, channel, event_type, thread_id, author_id,
-         author_handle, author_name, visibility, from_brand, text,
+         author_handle, author_name, author_followers, visibility,
+         from_brand, text,
          occurred_at, category, sentiment, priority, topics, pii, raw)
     select platform, external_id, channel, coalesce(event_type, 'message'),
            thread_id, author_id, author_handle, author_name,
-           coalesce(visibility, 'private'), coalesce(from_brand, false), text,
+           author_followers, coalesce(visibility, 'private'),
+           coalesce(from_brand, false), text,
            occurred_at, category, sentiment, priority,
            coalesce(topics, '{}'), coalesce(pii, '{}'), raw
     from input

@@ -559,6 +559,9 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
             || ngx_social_care_set_str(row, "author_handle",
                                        ev->author_handle)
             || ngx_social_care_set_str(row, "author_name", ev->author_name)
+            || (ev->author_followers > 0
+                && json_object_set_new(row, "author_followers",
+                                       json_integer(ev->author_followers)))
             || ngx_social_care_set_str(row, "visibility",
                                        ev->visibility == SC_VISIBILITY_PUBLIC
                                        ? "public" : "private")

@@ -41,6 +41,7 @@ typedef struct {
     const char       *text;
 
     int64_t           occurred_ms;  /* platform's own time, 0 if unknown */
+    int64_t           author_followers;  /* where given (X), else 0 */
     sc_visibility_e   visibility;
 
     unsigned          from_brand:1; /* echo or the brand's own account */
