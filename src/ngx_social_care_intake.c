@@ -395,7 +395,13 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     }
 
     for (i = 0; i < nrows; i++) {
-        (void) sc_reply_compose(&ctx->events.events[i], &ctx->replies[i]);
+        if (sc_reply_compose(NULL, &ctx->events.events[i], NULL,
+                             slcf->platform->name, ctx->rq.now, 0,
+                             &ctx->replies[i])
+            < 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     if (nrows == 0) {
@@ -696,7 +702,7 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
         /* a duplicate gets no second reply */
         for (i = 0; i < ctx->events.nevents; i++) {
             if (results[i].duplicate) {
-                ctx->replies[i].text = NULL;
+                sc_reply_free(&ctx->replies[i]);
             }
         }
 
@@ -911,9 +917,17 @@ ngx_social_care_cleanup(void *data)
 {
     ngx_social_care_ctx_t  *ctx = data;
 
+    ngx_uint_t  i;
+
     if (ctx->write) {
         sc_pg_write_release(ctx->write);
         ctx->write = NULL;
+    }
+
+    if (ctx->replies) {
+        for (i = 0; i < ctx->events.nevents; i++) {
+            sc_reply_free(&ctx->replies[i]);
+        }
     }
 
     sc_events_free(&ctx->events);

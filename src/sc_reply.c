@@ -6,7 +6,8 @@
  * anything that is not a customer's message.
  */
 
-#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sc_reply.h"
 
@@ -21,8 +22,18 @@ static const char  sc_reply_public[] =
 
 
 int
-sc_reply_compose(const sc_event_t *ev, sc_reply_t *out)
+sc_reply_compose(const sc_reply_conf_t *rc, const sc_event_t *ev,
+    const sc_class_t *cls, const char *platform, int64_t now, int crisis,
+    sc_reply_t *out)
 {
+    const char  *text;
+
+    (void) rc;
+    (void) cls;
+    (void) platform;
+    (void) now;
+    (void) crisis;
+
     out->text = NULL;
     out->visibility = ev->visibility;
 
@@ -30,8 +41,18 @@ sc_reply_compose(const sc_event_t *ev, sc_reply_t *out)
         return 0;
     }
 
-    out->text = (ev->visibility == SC_VISIBILITY_PUBLIC) ? sc_reply_public
-                                                         : sc_reply_private;
+    text = (ev->visibility == SC_VISIBILITY_PUBLIC) ? sc_reply_public
+                                                    : sc_reply_private;
 
-    return 1;
+    out->text = strdup(text);
+
+    return out->text ? 1 : -1;
+}
+
+
+void
+sc_reply_free(sc_reply_t *reply)
+{
+    free(reply->text);
+    reply->text = NULL;
 }

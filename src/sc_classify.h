@@ -1,0 +1,96 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * sc_classify.h: what a message means for a care team, decided on arrival:
+ * intent, sentiment, priority, topics (and the team that owns them), and
+ * the private data it carries, with the redacted text to store instead.
+ * Rules are loaded once, at configuration time.  Pure C, no nginx types.
+ */
+
+#ifndef _SC_CLASSIFY_H_INCLUDED_
+#define _SC_CLASSIFY_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "sc_event.h"
+
+
+#define SC_TOPICS_MAX  8
+
+
+typedef enum {
+    SC_INTENT_COMPLAINT = 0,
+    SC_INTENT_QUESTION,
+    SC_INTENT_PRAISE,
+    SC_INTENT_FEEDBACK,
+    SC_INTENT_SPAM,
+    SC_INTENT_ABUSE,
+    SC_INTENT_OTHER,         /* nothing to go on: "ok", a sticker, ... */
+    SC_INTENT_COUNT
+} sc_intent_e;
+
+
+/* kinds of private data, a bit each */
+#define SC_PII_CARD      0x0001  /* Luhn-valid card number */
+#define SC_PII_IBAN      0x0002  /* mod-97-valid IBAN */
+#define SC_PII_ACCOUNT   0x0004  /* bank account number in context */
+#define SC_PII_ROUTING   0x0008  /* ABA routing number (checksum) */
+#define SC_PII_NATIONAL  0x0010  /* SSN and other national ids */
+#define SC_PII_EMAIL     0x0020
+#define SC_PII_PHONE     0x0040
+#define SC_PII_SECRET    0x0080  /* a PIN, password or passcode mentioned */
+
+
+typedef struct sc_rules_s  sc_rules_t;
+
+
+typedef struct {
+    sc_intent_e    intent;
+    double         sentiment;            /* [-1, 1] */
+    int            priority;             /* 1 (crisis) .. 4 */
+    unsigned       crisis:1;             /* a crisis topic matched */
+
+    const char    *topics[SC_TOPICS_MAX];  /* owned by the rules */
+    size_t         ntopics;
+    const char    *team;                 /* owner of the first topic, or NULL */
+
+    unsigned       pii;                  /* SC_PII_* */
+    char          *redacted;             /* malloc'd text with the private
+                                            data masked, NULL if none found */
+} sc_class_t;
+
+
+/*
+ * Rules from a file (format documented in the README and in
+ * rules/default.rules), or the built-in defaults when path is NULL.
+ * NULL on error with a sentence naming the file and line in err.
+ */
+sc_rules_t *sc_rules_load(const char *path, char *err, size_t errlen);
+void sc_rules_free(sc_rules_t *rules);
+
+/*
+ * Classifies ev->text (and what the event says about its author:
+ * followers above influencer_followers, when > 0, raise the priority to 1).
+ * Returns 0, or -1 when out of memory.  sc_class_free() releases out.
+ */
+int sc_classify(const sc_rules_t *rules, const sc_event_t *ev,
+    int64_t influencer_followers, sc_class_t *out);
+void sc_class_free(sc_class_t *cls);
+
+/* "complaint", "question", ... */
+const char *sc_intent_name(sc_intent_e intent);
+
+/* appends the names of the kinds in mask to a JSON array */
+int sc_pii_names(unsigned mask, json_t *array);
+
+/*
+ * Masks private data in every string of a JSON tree in place (the raw
+ * payload stored beside the redacted text).  Returns the kinds found.
+ */
+unsigned sc_pii_redact_json(json_t *root);
+
+
+#endif /* _SC_CLASSIFY_H_INCLUDED_ */
