@@ -12,10 +12,34 @@
 
 
 extern const sc_platform_t  sc_platform_meta;
+extern const sc_platform_t  sc_platform_x;
+extern const sc_platform_t  sc_platform_slack;
+extern const sc_platform_t  sc_platform_twilio;
+extern const sc_platform_t  sc_platform_telegram;
+extern const sc_platform_t  sc_platform_discord;
+extern const sc_platform_t  sc_platform_line;
+extern const sc_platform_t  sc_platform_viber;
+extern const sc_platform_t  sc_platform_standard;
+extern const sc_platform_t  sc_platform_zendesk;
+extern const sc_platform_t  sc_platform_intercom;
+extern const sc_platform_t  sc_platform_tiktok;
+extern const sc_platform_t  sc_platform_github;
 
 
 static const sc_platform_t  *sc_platforms[] = {
     &sc_platform_meta,
+    &sc_platform_x,
+    &sc_platform_slack,
+    &sc_platform_twilio,
+    &sc_platform_telegram,
+    &sc_platform_discord,
+    &sc_platform_line,
+    &sc_platform_viber,
+    &sc_platform_standard,
+    &sc_platform_zendesk,
+    &sc_platform_intercom,
+    &sc_platform_tiktok,
+    &sc_platform_github,
     NULL
 };
 

@@ -1,0 +1,614 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * sc_platform_slack.c: Slack Events API, slash commands and interactivity
+ * -> sc_event_t.
+ *
+ *   JSON     {"type":"url_verification","challenge":C} -> 200 text/plain C
+ *            {"type":"event_callback","event_id":..,"event":{..}} -> one
+ *            event (message, app_mention, reactions, ...); retries
+ *            (X-Slack-Retry-Num) repeat the event_id and dedupe away
+ *   form     command=/x&text=..&trigger_id=..  -> "command"
+ *            payload=<JSON>                    -> "interaction"
+ *            ssl_check=1                       -> 200, nothing stored
+ *
+ * Slack renders whatever JSON a command or an interaction is answered
+ * with, so those are answered with an empty 200; the holding reply goes
+ * out through the API like every other Slack reply.  Whatever is not
+ * understood becomes one "unsupported" event: nothing may vanish here.
+ *
+ * Pure C and jansson, no nginx types.
+ */
+
+
+#include <string.h>
+
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define SC_SLACK_CHANNEL    "slack"
+
+/* sc_json_name_t.flags */
+#define SC_SLACK_ANSWER     0x01    /* a person's own words */
+#define SC_SLACK_BRAND      0x02    /* a bot speaking */
+#define SC_SLACK_INNER      0x04    /* the words are in event.message */
+#define SC_SLACK_PREVIOUS   0x08    /* ... in event.previous_message */
+
+
+static sc_parse_rc_e sc_slack_parse(const sc_request_t *rq,
+    sc_events_t *out, sc_answer_t *answer, char *err, size_t errlen);
+static int sc_slack_inline_answer(const sc_events_t *evs,
+    const sc_reply_t *replies, sc_answer_t *answer);
+
+static sc_parse_rc_e sc_slack_json(const sc_request_t *rq, sc_events_t *out,
+    sc_answer_t *answer, char *err, size_t errlen);
+static sc_parse_rc_e sc_slack_callback(sc_events_t *out, json_t *doc);
+static unsigned sc_slack_is_app_user(json_t *doc, const char *user);
+static sc_parse_rc_e sc_slack_form(const sc_request_t *rq, sc_events_t *out,
+    sc_answer_t *answer, char *err, size_t errlen);
+static sc_parse_rc_e sc_slack_command(sc_events_t *out, json_t *doc);
+static sc_parse_rc_e sc_slack_interaction(sc_events_t *out, json_t *doc);
+static const char *sc_slack_interaction_text(sc_events_t *out, json_t *doc);
+static int sc_slack_action_values(json_t *action, json_t *vals);
+static sc_visibility_e sc_slack_visibility(const char *channel,
+    const char *channel_type);
+
+
+const sc_platform_t  sc_platform_slack = {
+    "slack",
+    NULL,
+    sc_verify_slack,
+    sc_slack_parse,
+    sc_slack_inline_answer,
+    0,
+    0,
+    0
+};
+
+
+/* message subtypes; a message without one is a person's */
+static const sc_json_name_t  sc_slack_subtypes[] = {
+    { "file_share",        "message",          SC_SLACK_ANSWER },
+    { "thread_broadcast",  "message",          SC_SLACK_ANSWER },
+    { "me_message",        "message",          SC_SLACK_ANSWER },
+    { "bot_message",       "message",          SC_SLACK_BRAND },
+    { "message_changed",   "message_changed",  SC_SLACK_INNER },
+    { "message_deleted",   "message_deleted",  SC_SLACK_PREVIOUS },
+    { "message_replied",   "message_replied",  SC_SLACK_INNER },
+    { NULL,                NULL,               0 }
+};
+
+
+/* event_callback event types other than "message" */
+static const sc_json_name_t  sc_slack_events[] = {
+    { "app_mention",            "mention",            SC_SLACK_ANSWER },
+    { "reaction_added",         "reaction",           0 },
+    { "reaction_removed",       "reaction_removed",   0 },
+    { "member_joined_channel",  "member_joined",      0 },
+    { "member_left_channel",    "member_left",        0 },
+    { "team_join",              "team_join",          0 },
+    { "app_home_opened",        "app_home_opened",    0 },
+    { "app_uninstalled",        "app_uninstalled",    0 },
+    { "tokens_revoked",         "tokens_revoked",     0 },
+    { "link_shared",            "link_shared",        0 },
+    { "file_shared",            "file_shared",        0 },
+    { NULL,                     NULL,                 0 }
+};
+
+
+/* interactivity payload types */
+static const sc_json_name_t  sc_slack_payloads[] = {
+    { "block_actions",        "interaction",  SC_SLACK_ANSWER },
+    { "interactive_message",  "interaction",  SC_SLACK_ANSWER },
+    { "message_action",       "interaction",  SC_SLACK_ANSWER },
+    { "shortcut",             "interaction",  SC_SLACK_ANSWER },
+    { "view_submission",      "interaction",  SC_SLACK_ANSWER },
+    { "dialog_submission",    "interaction",  SC_SLACK_ANSWER },
+    { "view_closed",          "view_closed",  0 },
+    { "block_suggestion",     "suggestion",   0 },
+    { NULL,                   NULL,           0 }
+};
+
+
+static sc_parse_rc_e
+sc_slack_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
+    char *err, size_t errlen)
+{
+    if (sc_json_body_is_json(rq)) {
+        return sc_slack_json(rq, out, answer, err, errlen);
+    }
+
+    return sc_slack_form(rq, out, answer, err, errlen);
+}
+
+
+static sc_parse_rc_e
+sc_slack_json(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
+    char *err, size_t errlen)
+{
+    json_t         *doc;
+    const char     *type, *challenge;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
+
+    rc = sc_json_load_object(rq->body, rq->body_len, out, &doc, err,
+                             errlen);
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    type = sc_json_str(doc, "type");
+
+    if (sc_json_same(type, "url_verification")) {
+        challenge = sc_json_str(doc, "challenge");
+
+        if (challenge == NULL || challenge[0] == '\0') {
+            sc_json_err(err, errlen, "url_verification without a "
+                        "challenge");
+            return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
+        }
+
+        if (sc_answer_set(answer, 200, "text/plain", challenge,
+                          strlen(challenge))
+            != 0)
+        {
+            return sc_json_fail(out, SC_PARSE_NOMEM, err, errlen);
+        }
+
+        return SC_PARSE_OK;
+    }
+
+    if (sc_json_same(type, "event_callback")
+        && json_is_object(json_object_get(doc, "event")))
+    {
+        rc = sc_slack_callback(out, doc);
+
+    } else if (sc_json_same(type, "app_rate_limited")) {
+        /* Slack is dropping this app's events: an operator must know */
+        rc = sc_json_event(out, SC_SLACK_CHANNEL, "rate_limited", doc, &ev);
+        if (rc == SC_PARSE_OK) {
+            rc = sc_json_set_id_hash(ev, NULL);
+        }
+
+    } else {
+        rc = sc_json_unsupported(out, SC_SLACK_CHANNEL, doc);
+    }
+
+    if (rc != SC_PARSE_OK) {
+        return sc_json_fail(out, rc, err, errlen);
+    }
+
+    return SC_PARSE_OK;
+}
+
+
+static sc_parse_rc_e
+sc_slack_callback(sc_events_t *out, json_t *doc)
+{
+    json_t                *event, *words;
+    unsigned               flags;
+    const char            *type, *subtype, *channel, *thread;
+    sc_event_t            *ev;
+    sc_parse_rc_e          rc;
+    const sc_json_name_t  *t;
+
+    event = json_object_get(doc, "event");
+    type = sc_json_str(event, "type");
+    subtype = sc_json_str(event, "subtype");
+
+    if (sc_json_same(type, "message")) {
+        t = sc_json_lookup(sc_slack_subtypes, subtype);
+
+        if (t != NULL) {
+            type = t->type;
+            flags = t->flags;
+
+        } else if (subtype == NULL) {
+            type = "message";
+            flags = SC_SLACK_ANSWER;
+
+        } else {
+            /* channel_join, channel_topic, ...: the channel's own news */
+            type = "system";
+            flags = 0;
+        }
+
+    } else {
+        t = sc_json_lookup(sc_slack_events, type);
+        if (t == NULL) {
+            return sc_json_unsupported(out, SC_SLACK_CHANNEL, event);
+        }
+
+        type = t->type;
+        flags = t->flags;
+    }
+
+    rc = sc_json_event(out, SC_SLACK_CHANNEL, type, event, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    /* an edit carries the new message inside, a deletion the old one */
+    words = event;
+
+    if (flags & SC_SLACK_INNER) {
+        words = json_object_get(event, "message");
+
+    } else if (flags & SC_SLACK_PREVIOUS) {
+        words = json_object_get(event, "previous_message");
+    }
+
+    ev->text = sc_json_str(words, "text");
+    ev->author_id = sc_json_str(words, "user");
+    ev->author_handle = sc_json_path_str(words, "user_profile.name");
+    ev->author_name = sc_json_path_str(words, "user_profile.real_name");
+
+    if (ev->author_handle == NULL) {
+        ev->author_handle = sc_json_str(words, "username");
+    }
+
+    channel = sc_json_str(event, "channel");
+    ev->visibility = sc_slack_visibility(channel,
+                                         sc_json_str(event, "channel_type"));
+
+    /*
+     * A DM is one conversation; in a channel the conversation is the
+     * thread, named by its parent's ts, which is unique per channel only.
+     */
+    thread = sc_json_str(words, "thread_ts");
+    if (thread == NULL) {
+        thread = sc_json_str(words, "ts");
+    }
+
+    if (ev->visibility == SC_VISIBILITY_PUBLIC && channel != NULL
+        && thread != NULL)
+    {
+        ev->thread_id = sc_json_keep_fmt(out, "%s:%s", channel, thread);
+
+    } else {
+        ev->thread_id = channel;
+    }
+
+    ev->occurred_ms = sc_json_time_ms(json_object_get(event, "ts"),
+                                      SC_TIME_S);
+    if (ev->occurred_ms == 0) {
+        ev->occurred_ms = sc_json_time_ms(json_object_get(doc, "event_time"),
+                                          SC_TIME_S);
+    }
+
+    ev->from_brand = (flags & SC_SLACK_BRAND)
+                     || json_object_get(words, "bot_id") != NULL
+                     || sc_slack_is_app_user(doc, ev->author_id);
+    ev->answerable = (flags & SC_SLACK_ANSWER) && !ev->from_brand;
+
+    return sc_json_set_id(ev, sc_json_str(doc, "event_id"));
+}
+
+
+/* the user is the app's own bot user, as "authorizations" lists it */
+static unsigned
+sc_slack_is_app_user(json_t *doc, const char *user)
+{
+    size_t   i;
+    json_t  *list, *a;
+
+    if (user == NULL) {
+        return 0;
+    }
+
+    list = json_object_get(doc, "authorizations");
+
+    for (i = 0; i < json_array_size(list); i++) {
+        a = json_array_get(list, i);
+
+        if (json_is_true(json_object_get(a, "is_bot"))
+            && sc_json_same(sc_json_str(a, "user_id"), user))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static sc_parse_rc_e
+sc_slack_form(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
+    char *err, size_t errlen)
+{
+    json_t         *doc;
+    size_t          len;
+    sc_form_t       form;
+    const char     *payload;
+    sc_parse_rc_e   rc;
+
+    sc_events_init(out);
+
+    if (sc_form_parse((const char *) rq->body, rq->body_len, &form,
+                      SC_JSON_FORM_MAX)
+        != 0)
+    {
+        sc_json_err(err, errlen, "body is neither JSON nor a form of at "
+                    "most %d fields without NUL bytes", SC_JSON_FORM_MAX);
+        return SC_PARSE_BAD_JSON;
+    }
+
+    /* interactivity: the whole payload is one JSON form field */
+    payload = sc_form_get(&form, "payload", &len);
+
+    if (payload != NULL) {
+        rc = sc_json_load((const unsigned char *) payload, len, out, &doc,
+                          err, errlen);
+        sc_form_free(&form);
+
+        if (rc != SC_PARSE_OK) {
+            return rc;
+        }
+
+        if (!json_is_object(doc)) {
+            sc_json_err(err, errlen, "payload is not a JSON object");
+            return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
+        }
+
+        rc = sc_slack_interaction(out, doc);
+
+        return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
+    }
+
+    /* Slack checking the certificate of a command URL: nothing to keep */
+    if (sc_form_get(&form, "ssl_check", NULL) != NULL
+        && sc_form_get(&form, "command", NULL) == NULL)
+    {
+        sc_form_free(&form);
+
+        if (sc_answer_set(answer, 200, "text/plain", NULL, 0) != 0) {
+            return SC_PARSE_NOMEM;
+        }
+
+        return SC_PARSE_OK;
+    }
+
+    rc = sc_json_adopt_form(out, &form, &doc, err, errlen);
+    sc_form_free(&form);
+
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    if (json_object_size(doc) == 0) {
+        sc_json_err(err, errlen, "body has no form fields");
+        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
+    }
+
+    rc = (sc_json_str(doc, "command") != NULL)
+         ? sc_slack_command(out, doc)
+         : sc_json_unsupported(out, SC_SLACK_CHANNEL, doc);
+
+    return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
+}
+
+
+static sc_parse_rc_e
+sc_slack_command(sc_events_t *out, json_t *doc)
+{
+    const char     *command, *text;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
+
+    rc = sc_json_event(out, SC_SLACK_CHANNEL, "command", doc, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    command = sc_json_str(doc, "command");
+    text = sc_json_str(doc, "text");
+
+    /* "/refund order 48213": the command names the intent */
+    ev->text = (text != NULL && text[0] != '\0')
+               ? sc_json_keep_fmt(out, "%s %s", command, text)
+               : command;
+
+    ev->author_id = sc_json_str(doc, "user_id");
+    ev->author_handle = sc_json_str(doc, "user_name");
+    ev->thread_id = sc_json_str(doc, "channel_id");
+    ev->visibility = sc_json_same(sc_json_str(doc, "channel_name"),
+                                  "directmessage")
+                     ? SC_VISIBILITY_PRIVATE
+                     : sc_slack_visibility(ev->thread_id, NULL);
+    ev->answerable = 1;
+
+    return sc_json_set_id(ev, sc_json_str(doc, "trigger_id"));
+}
+
+
+static sc_parse_rc_e
+sc_slack_interaction(sc_events_t *out, json_t *doc)
+{
+    json_t                *action, *user;
+    const char            *id, *channel;
+    sc_event_t            *ev;
+    sc_parse_rc_e          rc;
+    const sc_json_name_t  *t;
+
+    t = sc_json_lookup(sc_slack_payloads, sc_json_str(doc, "type"));
+    if (t == NULL) {
+        return sc_json_unsupported(out, SC_SLACK_CHANNEL, doc);
+    }
+
+    rc = sc_json_event(out, SC_SLACK_CHANNEL, t->type, doc, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    user = json_object_get(doc, "user");
+    ev->author_id = sc_json_str(user, "id");
+    ev->author_handle = sc_json_str(user, "username");
+    ev->author_name = sc_json_str(user, "name");
+
+    channel = sc_json_path_str(doc, "channel.id");
+    if (channel == NULL) {
+        channel = sc_json_path_str(doc, "container.channel_id");
+    }
+
+    /* no channel: a modal or a global shortcut, seen by the user alone */
+    ev->thread_id = channel;
+    ev->visibility = (channel != NULL)
+                     ? sc_slack_visibility(channel, NULL)
+                     : SC_VISIBILITY_PRIVATE;
+    ev->text = sc_slack_interaction_text(out, doc);
+    ev->answerable = (t->flags & SC_SLACK_ANSWER) != 0;
+
+    action = json_array_get(json_object_get(doc, "actions"), 0);
+
+    ev->occurred_ms = sc_json_time_ms(json_object_get(action, "action_ts"),
+                                      SC_TIME_S);
+    if (ev->occurred_ms == 0) {
+        ev->occurred_ms = sc_json_time_ms(json_object_get(doc, "action_ts"),
+                                          SC_TIME_S);
+    }
+
+    /* trigger_id is unique per user action; older payloads lack it */
+    id = sc_json_str(doc, "trigger_id");
+    if (id == NULL) {
+        id = sc_json_str(action, "action_ts");
+    }
+
+    if (id == NULL) {
+        id = sc_json_str(doc, "action_ts");
+    }
+
+    return sc_json_set_id(ev, id);
+}
+
+
+/*
+ * What the user chose or typed: the actions' values, a modal's input
+ * values, or the message a message shortcut was used on.
+ */
+static const char *
+sc_slack_interaction_text(sc_events_t *out, json_t *doc)
+{
+    size_t       i;
+    json_t      *vals, *list, *block, *el;
+    const char  *key, *text, *action_id;
+
+    vals = json_array();
+    if (vals == NULL) {
+        return NULL;
+    }
+
+    list = json_object_get(doc, "actions");
+
+    for (i = 0; i < json_array_size(list); i++) {
+        if (sc_slack_action_values(json_array_get(list, i), vals) != 0) {
+            goto done;
+        }
+    }
+
+    /* view.state.values: block_id -> action_id -> element state */
+    json_object_foreach(sc_json_path(doc, "view.state.values"), key, block) {
+        json_object_foreach(block, action_id, el) {
+            if (sc_slack_action_values(el, vals) != 0) {
+                goto done;
+            }
+        }
+    }
+
+    /* legacy dialogs: submission is name -> value */
+    json_object_foreach(json_object_get(doc, "submission"), key, el) {
+        if (json_array_append(vals, el) != 0) {
+            goto done;
+        }
+    }
+
+done:
+
+    text = sc_json_keep_join(out, vals, " ");
+    json_decref(vals);
+
+    if (text == NULL) {
+        text = sc_json_path_str(doc, "message.text");
+    }
+
+    return text;
+}
+
+
+/* the value(s) of one block action or input element state */
+static int
+sc_slack_action_values(json_t *action, json_t *vals)
+{
+    size_t   i;
+    json_t  *v, *list;
+
+    v = json_object_get(action, "value");
+    if (json_is_string(v)) {
+        return json_array_append(vals, v);
+    }
+
+    v = sc_json_path(action, "selected_option.value");
+    if (json_is_string(v)) {
+        return json_array_append(vals, v);
+    }
+
+    list = json_object_get(action, "selected_options");
+
+    for (i = 0; i < json_array_size(list); i++) {
+        v = json_object_get(json_array_get(list, i), "value");
+
+        if (json_is_string(v) && json_array_append(vals, v) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* DMs are private; channels, private channels and group DMs are seen */
+static sc_visibility_e
+sc_slack_visibility(const char *channel, const char *channel_type)
+{
+    if (channel_type != NULL) {
+        return (strcmp(channel_type, "im") == 0) ? SC_VISIBILITY_PRIVATE
+                                                  : SC_VISIBILITY_PUBLIC;
+    }
+
+    /* events without channel_type (app_mention): DM channel ids are D... */
+    return (channel != NULL && channel[0] == 'D') ? SC_VISIBILITY_PRIVATE
+                                                  : SC_VISIBILITY_PUBLIC;
+}
+
+
+/*
+ * Commands and interactions: Slack shows a JSON answer to the user or
+ * reads it as a modal instruction, so an empty 200 (an empty options list
+ * for a suggestion).  Events API deliveries take the default answer.
+ */
+static int
+sc_slack_inline_answer(const sc_events_t *evs, const sc_reply_t *replies,
+    sc_answer_t *answer)
+{
+    size_t       i;
+    const char  *type;
+
+    (void) replies;
+
+    for (i = 0; i < evs->nevents; i++) {
+        type = evs->events[i].type;
+
+        if (strcmp(type, "suggestion") == 0) {
+            return sc_json_answer(answer, 200,
+                                  json_pack("{s:[]}", "options")) == 0;
+        }
+
+        if (strcmp(type, "command") == 0 || strcmp(type, "interaction") == 0
+            || strcmp(type, "view_closed") == 0)
+        {
+            return sc_answer_set(answer, 200, "text/plain", NULL, 0) == 0;
+        }
+    }
+
+    return 0;
+}

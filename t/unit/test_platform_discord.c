@@ -1,0 +1,577 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * test_platform_discord.c: the Discord descriptor (interactions, webhook
+ * events, PINGs and interaction responses) against recorded-shape payloads
+ * (t/fixtures/discord) and hostile bodies.  Run from the repository root;
+ * prints TAP.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define FIXTURES  "t/fixtures/discord/"
+#define HASH_HEX  64
+
+
+extern const sc_platform_t  sc_platform_discord;
+
+
+static char          err[256];
+static sc_answer_t   answer;       /* what parse answered by itself */
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long   n;
+    char  *buf;
+    FILE  *f;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+/* the answer parse set is left in the global "answer" */
+static sc_parse_rc_e
+parse_buf(const char *body, size_t len, sc_events_t *evs)
+{
+    sc_request_t  rq;
+
+    memset(&rq, 0, sizeof(sc_request_t));
+    rq.body = (const unsigned char *) body;
+    rq.body_len = len;
+
+    sc_answer_free(&answer);
+    memset(&answer, 0, sizeof(sc_answer_t));
+
+    sc_events_init(evs);
+
+    return sc_platform_discord.parse(&rq, evs, &answer, err, sizeof(err));
+}
+
+
+static sc_parse_rc_e
+parse_str(const char *body, sc_events_t *evs)
+{
+    return parse_buf(body, strlen(body), evs);
+}
+
+
+static sc_parse_rc_e
+parse_fixture(const char *name, sc_events_t *evs, char *sha)
+{
+    char           path[256], *body;
+    size_t         len;
+    sc_parse_rc_e  rc;
+
+    snprintf(path, sizeof(path), FIXTURES "%s", name);
+
+    body = read_file(path, &len);
+    if (body == NULL) {
+        printf("# cannot read %s\n", path);
+        sc_events_init(evs);
+        return SC_PARSE_NOMEM;
+    }
+
+    rc = parse_buf(body, len, evs);
+
+    if (sha != NULL && sc_sha256_hex(body, len, sha) != 0) {
+        sha[0] = '\0';
+    }
+
+    /* events borrow from the tree, never from the body: free it now */
+    free(body);
+
+    return rc;
+}
+
+
+/* "<prefix>:<64 lowercase hex>" */
+static int
+is_hash_id(const char *id, const char *prefix)
+{
+    size_t  i, n;
+
+    n = strlen(prefix);
+
+    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
+        || strlen(id) != n + 1 + HASH_HEX)
+    {
+        return 0;
+    }
+
+    for (i = n + 1; id[i] != '\0'; i++) {
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* the inline answer when every answerable event gets text */
+static int
+inline_answer(sc_events_t *evs, const char *text, sc_answer_t *a)
+{
+    int          rc;
+    size_t       i;
+    sc_reply_t  *replies;
+
+    replies = calloc(evs->nevents + 1, sizeof(sc_reply_t));
+    if (replies == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < evs->nevents; i++) {
+        replies[i].text = evs->events[i].answerable ? (char *) text : NULL;
+    }
+
+    memset(a, 0, sizeof(sc_answer_t));
+    rc = sc_platform_discord.inline_answer(evs, replies, a);
+    free(replies);
+
+    return rc;
+}
+
+
+static int
+body_is(sc_answer_t *a, const char *want)
+{
+    size_t  n;
+
+    n = strlen(want);
+
+    if (a->body_len != n || (n > 0 && memcmp(a->body, want, n) != 0)) {
+        printf("#   got: '%.*s'\n#   expected: '%s'\n", (int) a->body_len,
+               a->body ? a->body : "", want);
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static void
+test_descriptor(void)
+{
+    is_str(sc_platform_discord.name, "discord", "descriptor: name");
+    ok(sc_platform_discord.handshake == NULL, "descriptor: no GET handshake");
+    ok(sc_platform_discord.verify == sc_verify_discord,
+       "descriptor: Ed25519 check");
+    ok(sc_platform_discord.inline_answer != NULL
+       && sc_platform_discord.reply_inline,
+       "descriptor: replies go in the interaction response");
+    ok(sc_platform_discord.public_keys && !sc_platform_discord.signs_url,
+       "descriptor: public keys, no URL");
+}
+
+
+static void
+test_pings(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_fixture("ping.json", &evs, NULL), SC_PARSE_OK,
+           "ping: parses");
+    is_int(evs.nevents, 0, "ping: no events");
+    is_int(answer.status, 200, "ping: 200");
+    is_str(answer.content_type, "application/json", "ping: JSON");
+    ok(body_is(&answer, "{\"type\":1}"), "ping: PONG bytes");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":1}", &evs), SC_PARSE_OK, "bare ping: parses");
+    ok(evs.nevents == 0 && body_is(&answer, "{\"type\":1}"),
+       "bare ping: PONG");
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("webhook_ping.json", &evs, NULL), SC_PARSE_OK,
+           "webhook_ping: parses");
+    is_int(evs.nevents, 0, "webhook_ping: no events");
+    is_int(answer.status, 204, "webhook_ping: 204");
+    ok(answer.body == NULL && answer.body_len == 0, "webhook_ping: no body");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_command(void)
+{
+    sc_event_t   *ev;
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("command_guild.json", &evs, NULL), SC_PARSE_OK,
+           "command_guild: parses");
+    ok(answer.status == 0 && answer.body == NULL,
+       "command_guild: parse answers nothing itself");
+    is_int(evs.nevents, 1, "command_guild: one event");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->channel, "discord", "command_guild: channel");
+        is_str(ev->type, "command", "command_guild: type");
+        is_str(ev->external_id, "1252213123456789012",
+               "command_guild: external_id is the interaction id");
+        is_str(ev->author_id, "1020000000000000055",
+               "command_guild: member.user.id");
+        is_str(ev->author_handle, "noorh", "command_guild: username");
+        is_str(ev->author_name, "Noor Haddad", "command_guild: global_name");
+        is_str(ev->thread_id, "1100000000000000042", "command_guild: channel");
+        is_str(ev->text, "48213 parcel arrived damaged, need a replacement "
+               "true", "command_guild: option values joined");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "command_guild: public");
+        is_int(ev->answerable, 1, "command_guild: answerable");
+        is_int(ev->from_brand, 0, "command_guild: a user");
+        is_int(ev->occurred_ms, 1718621273626LL,
+               "command_guild: time from the snowflake");
+        ok(json_object_get(ev->raw, "token") != NULL,
+           "command_guild: raw is the interaction");
+
+        is_int(inline_answer(&evs, "Thanks \"Noor\" \xe2\x9c\x85", &a), 1,
+               "command_guild: inline answer");
+        is_int(a.status, 200, "command_guild: 200");
+        is_str(a.content_type, "application/json", "command_guild: JSON");
+        ok(body_is(&a, "{\"type\":4,\"data\":{\"content\":\"Thanks "
+                   "\\\"Noor\\\" \xe2\x9c\x85\",\"flags\":64}}"),
+           "command_guild: ephemeral message bytes");
+        sc_answer_free(&a);
+
+        is_int(inline_answer(&evs, NULL, &a), 1,
+               "command_guild: no reply still answers");
+        ok(body_is(&a, "{\"type\":5}"), "command_guild: deferred");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("command_dm.json", &evs, NULL), SC_PARSE_OK,
+           "command_dm: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->author_id, "1020000000000000055", "command_dm: user");
+        is_str(ev->text, "INV-2024-0091 49.5",
+               "command_dm: nested subcommand values");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "command_dm: private");
+        is_str(ev->thread_id, "1100000000000000099", "command_dm: DM channel");
+
+    } else {
+        ok(0, "command_dm: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a message command: the text is the message it was used on */
+    is_int(parse_str("{\"type\":2,\"id\":\"1\",\"channel_id\":\"2\","
+                     "\"user\":{\"id\":\"3\"},\"data\":{\"type\":3,"
+                     "\"name\":\"Report\",\"target_id\":\"44\",\"resolved\":"
+                     "{\"messages\":{\"44\":{\"id\":\"44\",\"content\":"
+                     "\"rude reply\"}}}}}", &evs),
+           SC_PARSE_OK, "message command: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].text, "rude reply",
+               "message command: target message content");
+        is_int(evs.events[0].occurred_ms, 0,
+               "message command: tiny id is no time");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_components(void)
+{
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("component_button.json", &evs, NULL), SC_PARSE_OK,
+           "component_button: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "interaction", "component_button: type");
+        is_str(evs.events[0].text, "talk_to_human",
+               "component_button: custom_id as text");
+        ok(evs.events[0].author_name == NULL,
+           "component_button: null global_name");
+        is_int(evs.events[0].answerable, 1, "component_button: answerable");
+
+        is_int(inline_answer(&evs, NULL, &a), 1,
+               "component_button: answer without reply");
+        ok(body_is(&a, "{\"type\":6}"),
+           "component_button: deferred update, no thinking state");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "component_button: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("component_select.json", &evs, NULL), SC_PARSE_OK,
+           "component_select: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].text, "billing delivery",
+               "component_select: chosen values");
+
+    } else {
+        ok(0, "component_select: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("modal_submit.json", &evs, NULL), SC_PARSE_OK,
+           "modal_submit: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "interaction", "modal_submit: type");
+        is_str(evs.events[0].text, "48213 Charged twice, please refund one.",
+               "modal_submit: rows and labels");
+        is_int(evs.events[0].visibility, SC_VISIBILITY_PRIVATE,
+               "modal_submit: DM is private");
+
+        is_int(inline_answer(&evs, "Got it.", &a), 1, "modal_submit: answer");
+        ok(body_is(&a, "{\"type\":4,\"data\":{\"content\":\"Got it.\","
+                   "\"flags\":64}}"), "modal_submit: ephemeral reply");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "modal_submit: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("autocomplete.json", &evs, NULL), SC_PARSE_OK,
+           "autocomplete: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "autocomplete", "autocomplete: type");
+        is_int(evs.events[0].answerable, 0, "autocomplete: not answerable");
+        is_int(inline_answer(&evs, "x", &a), 1, "autocomplete: answer");
+        ok(body_is(&a, "{\"type\":8,\"data\":{\"choices\":[]}}"),
+           "autocomplete: empty choices");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "autocomplete: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_webhook_events(void)
+{
+    char          sha[SC_SHA256_HEX_LEN + 1], id[SC_EXTERNAL_ID_MAX];
+    sc_event_t   *ev;
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("webhook_authorized.json", &evs, sha), SC_PARSE_OK,
+           "webhook_authorized: parses");
+    ok(answer.status == 0, "webhook_authorized: parse answers nothing");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "application_authorized", "webhook_authorized: type");
+        snprintf(id, sizeof(id), "event:%s", sha);
+        is_str(ev->external_id, id,
+               "webhook_authorized: event: + SHA-256 of the body");
+        is_str(ev->author_id, "1020000000000000055",
+               "webhook_authorized: user");
+        is_int(ev->occurred_ms, 1729262573064LL,
+               "webhook_authorized: zone-less ISO time is UTC");
+        is_int(ev->answerable, 0, "webhook_authorized: not answerable");
+        is_str(json_string_value(json_object_get(ev->raw, "type")),
+               "APPLICATION_AUTHORIZED", "webhook_authorized: raw is event");
+
+        is_int(inline_answer(&evs, NULL, &a), 1,
+               "webhook_authorized: answer");
+        is_int(a.status, 204, "webhook_authorized: 204");
+        ok(a.body == NULL, "webhook_authorized: no body");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "webhook_authorized: one event");
+    }
+
+    sc_events_free(&evs);
+
+    if (parse_fixture("webhook_authorized.json", &evs, NULL) == SC_PARSE_OK
+        && evs.nevents == 1)
+    {
+        is_str(evs.events[0].external_id, id,
+               "webhook_authorized: same id again");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("webhook_lobby_message.json", &evs, NULL),
+           SC_PARSE_OK, "webhook_lobby_message: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "lobby_message_create",
+               "webhook_lobby_message: type");
+        is_str(ev->text, "my purchase of the season pass did not unlock "
+               "anything", "webhook_lobby_message: content");
+        is_str(ev->author_handle, "pixelpilot",
+               "webhook_lobby_message: author");
+        is_str(ev->thread_id, "1397729744753266719",
+               "webhook_lobby_message: channel");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC,
+               "webhook_lobby_message: a lobby is public");
+
+    } else {
+        ok(0, "webhook_lobby_message: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("webhook_unknown.json", &evs, sha), SC_PARSE_OK,
+           "webhook_unknown: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "unsupported", "webhook_unknown: type");
+        snprintf(id, sizeof(id), "event:%s", sha);
+        is_str(evs.events[0].external_id, id, "webhook_unknown: body hash");
+        is_int(inline_answer(&evs, NULL, &a), 1, "webhook_unknown: answer");
+        is_int(a.status, 204, "webhook_unknown: still 204");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "webhook_unknown: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_unknown_and_bad(void)
+{
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    is_int(parse_str("{\"type\":9,\"id\":\"77\"}", &evs), SC_PARSE_OK,
+           "unknown type: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "unsupported", "unknown type: type");
+        ok(is_hash_id(evs.events[0].external_id, "unsupported"),
+           "unknown type: hash id");
+        is_int(inline_answer(&evs, NULL, &a), 0,
+               "unknown type: default answer");
+
+    } else {
+        ok(0, "unknown type: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"2\",\"id\":\"77\"}", &evs), SC_PARSE_OK,
+           "string type: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
+       "string type: unsupported");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":0,\"event\":{\"type\":\"X\"}}", &evs),
+           SC_PARSE_OK, "event with type 0: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
+       && answer.status == 0, "event with type 0: unsupported, no 204");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":1,\"event\":5}", &evs), SC_PARSE_OK,
+           "event not an object: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
+       && strncmp(evs.events[0].external_id, "event:", 6) == 0,
+       "event not an object: unsupported with the body hash");
+    sc_events_free(&evs);
+
+    /* every member of the wrong type */
+    is_int(parse_str("{\"type\":2,\"id\":5,\"guild_id\":null,"
+                     "\"member\":{\"user\":[]},\"user\":\"x\","
+                     "\"channel_id\":7,\"data\":{\"options\":[5,{\"value\":"
+                     "{}},{\"value\":null},{\"options\":\"x\"}]}}", &evs),
+           SC_PARSE_OK, "mistyped interaction: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "command", "mistyped: still a command");
+        ok(is_hash_id(evs.events[0].external_id, "command"),
+           "mistyped: hash id without a string id");
+        ok(evs.events[0].author_id == NULL && evs.events[0].text == NULL
+           && evs.events[0].thread_id == NULL, "mistyped: nothing borrowed");
+        is_int(evs.events[0].visibility, SC_VISIBILITY_PUBLIC,
+               "mistyped: a guild_id member means a server");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":", &evs), SC_PARSE_BAD_JSON,
+           "truncated body is bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "bad JSON message: %s", err);
+    ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
+    sc_events_free(&evs);
+
+    is_int(parse_str("[{\"type\":1}]", &evs), SC_PARSE_INVALID,
+           "array root is invalid");
+    is_str(err, "body is not a JSON object", "array root message");
+    ok(answer.status == 0, "array root: no PONG");
+    sc_events_free(&evs);
+
+    is_int(parse_str("1", &evs), SC_PARSE_INVALID, "number root is invalid");
+    sc_events_free(&evs);
+}
+
+
+int
+main(void)
+{
+    test_descriptor();
+    test_pings();
+    test_command();
+    test_components();
+    test_webhook_events();
+    test_unknown_and_bad();
+
+    sc_answer_free(&answer);
+
+    return done_testing();
+}

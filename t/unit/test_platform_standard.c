@@ -1,0 +1,455 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * test_platform_standard.c: the Standard Webhooks descriptor against
+ * recorded-shape webhooks (t/fixtures/standard) and hostile bodies.  Run
+ * from the repository root; prints TAP.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define FIXTURES  "t/fixtures/standard/"
+#define PLATFORM  sc_platform_standard
+#define HASH_HEX  64
+#define MAX_HDRS  8
+
+
+extern const sc_platform_t  PLATFORM;
+
+
+static char         err[256];
+static sc_answer_t  answer;         /* what the last parse answered */
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long   n;
+    char  *buf;
+    FILE  *f;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+/* hdrs: "name", "value", ..., NULL (or NULL for none) */
+static sc_parse_rc_e
+parse_req(const char *body, size_t len, const char **hdrs, sc_events_t *evs)
+{
+    size_t        n;
+    sc_header_t   h[MAX_HDRS];
+    sc_request_t  rq;
+
+    memset(&rq, 0, sizeof(sc_request_t));
+
+    for (n = 0; hdrs != NULL && hdrs[2 * n] != NULL && n < MAX_HDRS; n++) {
+        h[n].name = hdrs[2 * n];
+        h[n].name_len = strlen(hdrs[2 * n]);
+        h[n].value = hdrs[2 * n + 1];
+        h[n].value_len = strlen(hdrs[2 * n + 1]);
+    }
+
+    rq.headers = h;
+    rq.nheaders = n;
+    rq.body = (const unsigned char *) body;
+    rq.body_len = len;
+
+    sc_answer_free(&answer);
+    memset(&answer, 0, sizeof(sc_answer_t));
+    sc_events_init(evs);
+
+    return PLATFORM.parse(&rq, evs, &answer, err, sizeof(err));
+}
+
+
+static sc_parse_rc_e
+parse_str(const char *body, const char **hdrs, sc_events_t *evs)
+{
+    return parse_req(body, strlen(body), hdrs, evs);
+}
+
+
+static sc_parse_rc_e
+parse_fixture(const char *name, const char **hdrs, sc_events_t *evs)
+{
+    char           path[256], *body;
+    size_t         len;
+    sc_parse_rc_e  rc;
+
+    snprintf(path, sizeof(path), FIXTURES "%s", name);
+
+    body = read_file(path, &len);
+    if (body == NULL) {
+        printf("# cannot read %s\n", path);
+        sc_events_init(evs);
+        return SC_PARSE_NOMEM;
+    }
+
+    rc = parse_req(body, len, hdrs, evs);
+
+    /* events borrow from the tree, never from the body: free it now */
+    free(body);
+
+    return rc;
+}
+
+
+/* "<prefix>:<64 lowercase hex>" */
+static int
+is_hash_id(const char *id, const char *prefix)
+{
+    size_t  n;
+
+    n = strlen(prefix);
+
+    return strncmp(id, prefix, n) == 0 && id[n] == ':'
+           && strlen(id + n + 1) == HASH_HEX
+           && strspn(id + n + 1, "0123456789abcdef") == HASH_HEX;
+}
+
+
+static const char  *hdr_id[] = {
+    "webhook-id", "msg_2ZqH8a5Rk1",
+    "webhook-timestamp", "1718035200",
+    "webhook-signature", "v1,ignored-here",
+    NULL
+};
+
+
+static void
+test_descriptor(void)
+{
+    is_str(PLATFORM.name, "standard", "descriptor: name");
+    ok(PLATFORM.handshake == NULL, "descriptor: no GET handshake");
+    ok(PLATFORM.verify == sc_verify_standard,
+       "descriptor: Standard Webhooks signature");
+    ok(PLATFORM.inline_answer == NULL, "descriptor: no inline answer");
+    ok(!PLATFORM.reply_inline && !PLATFORM.public_keys && !PLATFORM.signs_url,
+       "descriptor: flags");
+}
+
+
+static void
+test_message(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("message_created.json", hdr_id, &evs), SC_PARSE_OK,
+           "message_created: parses");
+    is_int(evs.nevents, 1, "message_created: one event");
+    is_int(answer.status, 0, "message_created: no answer of its own");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->channel, "standard", "message_created: channel");
+        is_str(ev->type, "message.created", "message_created: type");
+        is_str(ev->external_id, "msg_2ZqH8a5Rk1",
+               "message_created: external_id is the webhook-id");
+        is_str(ev->text, "I was charged twice for invoice INV-2291, please "
+               "refund one of them.", "message_created: text");
+        is_str(ev->author_id, "cus_4821", "message_created: author");
+        is_str(ev->author_name, "Ana Souza", "message_created: name");
+        is_str(ev->author_handle, "ana.souza",
+               "message_created: handle from username");
+        is_str(ev->thread_id, "conv_81734",
+               "message_created: thread from conversation_id");
+        is_int(ev->occurred_ms, 1718035199876LL,
+               "message_created: ISO 8601 timestamp");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "message_created: private");
+        is_int(ev->answerable, 1, "message_created: answerable");
+        ok(ev->raw == json_array_get(evs.root, 0),
+           "message_created: raw is the whole body");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_public(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const char  *svix[] = {
+        "Svix-Id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "svix-timestamp", "1614265330",
+        NULL
+    };
+
+    is_int(parse_fixture("comment_public.json", svix, &evs), SC_PARSE_OK,
+           "comment_public: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->external_id, "msg_p5jXN8AQM9LWM0D4loKWxJek",
+               "comment_public: svix-id, any case, is the id");
+        is_str(ev->type, "community.message.posted", "comment_public: type");
+        is_str(ev->text, "Is anyone else unable to log in since this "
+               "morning?", "comment_public: text from body");
+        is_str(ev->author_id, "770012",
+               "comment_public: numeric author id as decimal");
+        is_str(ev->author_handle, "kenji_w", "comment_public: handle");
+        is_str(ev->thread_id, "90211", "comment_public: numeric thread id");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "comment_public: public");
+        is_int(ev->answerable, 1, "comment_public: answerable");
+        is_int(ev->occurred_ms, 1718035500000LL, "comment_public: time");
+
+    } else {
+        ok(0, "comment_public: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_other(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("ticket_updated.json", hdr_id, &evs), SC_PARSE_OK,
+           "ticket_updated: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "ticket.updated", "ticket_updated: type");
+        is_str(ev->text, "nested, not a string",
+               "ticket_updated: text from data.message.text");
+        is_int(ev->answerable, 0, "ticket_updated: not a message");
+        ok(ev->author_id == NULL && ev->thread_id == NULL,
+           "ticket_updated: no author, no thread");
+        is_int(ev->occurred_ms, 1718035800000LL,
+               "ticket_updated: microseconds cut to ms");
+
+    } else {
+        ok(0, "ticket_updated: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* the specification's own test vector body */
+    is_int(parse_fixture("svix_test.json", hdr_id, &evs), SC_PARSE_OK,
+           "svix_test: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "event", "svix_test: no type is \"event\"");
+        ok(ev->text == NULL, "svix_test: no text");
+        is_int(ev->answerable, 0, "svix_test: not answerable");
+        is_int(ev->occurred_ms, 0, "svix_test: no time");
+
+    } else {
+        ok(0, "svix_test: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_ids(void)
+{
+    char          id[301], body[512];
+    sc_events_t   evs;
+    const char   *hdrs[3];
+
+    hdrs[0] = "webhook-id";
+    hdrs[2] = NULL;
+
+    /* control bytes, non-ASCII, too long: the body's hash instead */
+    hdrs[1] = "msg_1\tx";
+    is_int(parse_str("{\"type\":\"a\"}", hdrs, &evs), SC_PARSE_OK,
+           "tab in webhook-id: parses");
+    ok(evs.nevents == 1 && is_hash_id(evs.events[0].external_id, "a"),
+       "tab in webhook-id: <type>:<sha256>");
+    sc_events_free(&evs);
+
+    hdrs[1] = "msg_\xc3\xa9";
+    parse_str("{\"type\":\"a\"}", hdrs, &evs);
+    ok(evs.nevents == 1 && is_hash_id(evs.events[0].external_id, "a"),
+       "non-ASCII webhook-id: hashed");
+    sc_events_free(&evs);
+
+    memset(id, 'm', sizeof(id) - 1);
+    id[sizeof(id) - 1] = '\0';
+    hdrs[1] = id;
+    parse_str("{}", hdrs, &evs);
+    ok(evs.nevents == 1 && is_hash_id(evs.events[0].external_id, "event"),
+       "300-byte webhook-id: hashed");
+    sc_events_free(&evs);
+
+    id[SC_EXTERNAL_ID_MAX - 1] = '\0';
+    parse_str("{}", hdrs, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].external_id, id) == 0,
+       "255-byte webhook-id: kept");
+    sc_events_free(&evs);
+
+    hdrs[1] = "";
+    parse_str("{}", hdrs, &evs);
+    ok(evs.nevents == 1 && is_hash_id(evs.events[0].external_id, "event"),
+       "empty webhook-id: hashed");
+    sc_events_free(&evs);
+
+    /* a type that is not a name is "event"; the id prefix stays short */
+    memset(id, 't', 100);
+    id[100] = '\0';
+    snprintf(body, sizeof(body), "{\"type\":\"%s\"}", id);
+    hdrs[1] = "\x01";
+    parse_str(body, hdrs, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "event") == 0
+       && is_hash_id(evs.events[0].external_id, "event"),
+       "100-byte type: \"event\"");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"message.created\"}", NULL, &evs),
+           SC_PARSE_INVALID, "no webhook-id: invalid");
+    is_str(err, "no webhook-id header", "no webhook-id: message");
+    ok(evs.root == NULL && evs.nevents == 0, "no webhook-id: nothing kept");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_bad_input(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_str("{\"type\":", hdr_id, &evs), SC_PARSE_BAD_JSON,
+           "truncated body is bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "bad JSON message: %s", err);
+    ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
+    sc_events_free(&evs);
+
+    is_int(parse_str("", hdr_id, &evs), SC_PARSE_BAD_JSON,
+           "empty body is bad JSON");
+    sc_events_free(&evs);
+
+    is_int(parse_str("[{\"type\":\"message.created\"}]", hdr_id, &evs),
+           SC_PARSE_INVALID, "array root is invalid");
+    is_str(err, "body is not a JSON object", "array root message");
+    ok(evs.root == NULL, "invalid frees the tree");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_wrong_types(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_str("{\"type\":5,\"timestamp\":true,\"data\":{"
+                          "\"text\":7,\"message\":[],\"body\":{},"
+                          "\"author\":\"x\",\"user\":{\"id\":1.5,"
+                          "\"name\":3},\"thread_id\":[],"
+                          "\"visibility\":true}}", hdr_id, &evs),
+           SC_PARSE_OK, "mistyped fields: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "event", "mistyped fields: type \"event\"");
+        ok(ev->text == NULL && ev->author_id == NULL && ev->author_name == NULL
+           && ev->author_handle == NULL && ev->thread_id == NULL,
+           "mistyped fields: no borrowed strings");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "mistyped fields: private");
+        is_int(ev->occurred_ms, 0, "mistyped fields: no time");
+        is_int(ev->answerable, 0, "mistyped fields: not answerable");
+
+    } else {
+        ok(0, "mistyped fields: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"message.created\",\"data\":5}",
+                          hdr_id, &evs),
+           SC_PARSE_OK, "data as a number: parses");
+    ok(evs.nevents == 1 && !evs.events[0].answerable,
+       "data as a number: a message without text is not answerable");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_determinism(void)
+{
+    sc_events_t  a, b;
+    static const char  *bad_id[] = { "webhook-id", "\x7f", NULL };
+
+    parse_str("{\"data\":{\"b\":1,\"a\":[1,2]},\"type\":\"x.y\"}",
+                   bad_id, &a);
+    parse_str("{\"type\":\"x.y\",\"data\":{\"a\":[1,2],\"b\":1}}",
+                   bad_id, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && is_hash_id(a.events[0].external_id, "x.y")
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: key order does not change hashed ids");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    parse_fixture("message_created.json", hdr_id, &a);
+    parse_fixture("message_created.json", hdr_id, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: same delivery, same id");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
+
+int
+main(void)
+{
+    test_descriptor();
+    test_message();
+    test_public();
+    test_other();
+    test_ids();
+    test_bad_input();
+    test_wrong_types();
+    test_determinism();
+
+    sc_answer_free(&answer);
+
+    return done_testing();
+}

@@ -1,0 +1,424 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * test_platform_tiktok.c: the TikTok descriptor against recorded-shape
+ * webhooks (t/fixtures/tiktok) and hostile bodies.  Run from the
+ * repository root; prints TAP.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define FIXTURES  "t/fixtures/tiktok/"
+#define PLATFORM  sc_platform_tiktok
+#define HASH_HEX  64
+#define MAX_HDRS  8
+
+
+extern const sc_platform_t  PLATFORM;
+
+
+static char         err[256];
+static sc_answer_t  answer;         /* what the last parse answered */
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long   n;
+    char  *buf;
+    FILE  *f;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+/* hdrs: "name", "value", ..., NULL (or NULL for none) */
+static sc_parse_rc_e
+parse_req(const char *body, size_t len, const char **hdrs, sc_events_t *evs)
+{
+    size_t        n;
+    sc_header_t   h[MAX_HDRS];
+    sc_request_t  rq;
+
+    memset(&rq, 0, sizeof(sc_request_t));
+
+    for (n = 0; hdrs != NULL && hdrs[2 * n] != NULL && n < MAX_HDRS; n++) {
+        h[n].name = hdrs[2 * n];
+        h[n].name_len = strlen(hdrs[2 * n]);
+        h[n].value = hdrs[2 * n + 1];
+        h[n].value_len = strlen(hdrs[2 * n + 1]);
+    }
+
+    rq.headers = h;
+    rq.nheaders = n;
+    rq.body = (const unsigned char *) body;
+    rq.body_len = len;
+
+    sc_answer_free(&answer);
+    memset(&answer, 0, sizeof(sc_answer_t));
+    sc_events_init(evs);
+
+    return PLATFORM.parse(&rq, evs, &answer, err, sizeof(err));
+}
+
+
+static sc_parse_rc_e
+parse_str(const char *body, const char **hdrs, sc_events_t *evs)
+{
+    return parse_req(body, strlen(body), hdrs, evs);
+}
+
+
+static sc_parse_rc_e
+parse_fixture(const char *name, const char **hdrs, sc_events_t *evs)
+{
+    char           path[256], *body;
+    size_t         len;
+    sc_parse_rc_e  rc;
+
+    snprintf(path, sizeof(path), FIXTURES "%s", name);
+
+    body = read_file(path, &len);
+    if (body == NULL) {
+        printf("# cannot read %s\n", path);
+        sc_events_init(evs);
+        return SC_PARSE_NOMEM;
+    }
+
+    rc = parse_req(body, len, hdrs, evs);
+
+    /* events borrow from the tree, never from the body: free it now */
+    free(body);
+
+    return rc;
+}
+
+
+/* "<prefix>:<64 lowercase hex>" */
+static int
+is_hash_id(const char *id, const char *prefix)
+{
+    size_t  n;
+
+    n = strlen(prefix);
+
+    return strncmp(id, prefix, n) == 0 && id[n] == ':'
+           && strlen(id + n + 1) == HASH_HEX
+           && strspn(id + n + 1, "0123456789abcdef") == HASH_HEX;
+}
+
+
+static void
+test_descriptor(void)
+{
+    is_str(PLATFORM.name, "tiktok", "descriptor: name");
+    ok(PLATFORM.handshake == NULL, "descriptor: no GET handshake");
+    ok(PLATFORM.verify == sc_verify_tiktok, "descriptor: TikTok signature");
+    ok(PLATFORM.inline_answer == NULL, "descriptor: no inline answer");
+    ok(!PLATFORM.reply_inline && !PLATFORM.public_keys && !PLATFORM.signs_url,
+       "descriptor: flags");
+}
+
+
+static void
+test_authorization_removed(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("authorization_removed.json", NULL, &evs),
+           SC_PARSE_OK, "authorization_removed: parses");
+    is_int(evs.nevents, 1, "authorization_removed: one event");
+    is_int(answer.status, 0, "authorization_removed: no answer of its own");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->channel, "tiktok", "authorization_removed: channel");
+        is_str(ev->type, "authorization.removed",
+               "authorization_removed: type is the event");
+
+        /* sha256 of ["<event>",<create_time>,"<user_openid>","<content>"] */
+        is_str(ev->external_id, "authorization.removed:91d733a1a419fad049f788"
+               "06d0708fc3c730b015488f5653c092d39448734453",
+               "authorization_removed: the composite hash");
+        is_str(ev->author_id, "act.example12345Example12345Example",
+               "authorization_removed: author is the user_openid");
+        is_str(ev->thread_id, "act.example12345Example12345Example",
+               "authorization_removed: thread is the user");
+        is_int(ev->occurred_ms, 1615338610000LL,
+               "authorization_removed: create_time in seconds");
+        ok(ev->text == NULL, "authorization_removed: no text");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "authorization_removed: private");
+        is_int(ev->answerable, 0, "authorization_removed: not answerable");
+        ok(ev->raw == json_array_get(evs.root, 0),
+           "authorization_removed: raw is the whole body");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_publish_events(void)
+{
+    size_t        i;
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const struct {
+        const char  *file;
+        const char  *type;
+        long long    ms;
+    } cases[] = {
+        { "video_publish_completed.json", "video.publish.completed",
+          1718035210000LL },
+        { "post_publish_publicly_available.json",
+          "post.publish.publicly_available", 1718035300000LL },
+        { "post_publish_failed.json", "post.publish.failed",
+          1718035400000LL }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        is_int(parse_fixture(cases[i].file, NULL, &evs), SC_PARSE_OK,
+               "%s: parses", cases[i].file);
+
+        if (evs.nevents != 1) {
+            ok(0, "%s: one event", cases[i].file);
+            sc_events_free(&evs);
+            continue;
+        }
+
+        ev = &evs.events[0];
+        is_str(ev->type, cases[i].type, "%s: type", cases[i].file);
+        ok(is_hash_id(ev->external_id, cases[i].type),
+           "%s: <event>:<sha256>", cases[i].file);
+        is_int(ev->occurred_ms, cases[i].ms, "%s: time", cases[i].file);
+        ok(ev->text == NULL && !ev->answerable,
+           "%s: no text, not answerable", cases[i].file);
+
+        sc_events_free(&evs);
+    }
+}
+
+
+static void
+test_ids(void)
+{
+    sc_events_t  a, b;
+
+    /* what is not part of the event's identity does not split it */
+    parse_str("{\"client_key\":\"k1\",\"event\":\"e.x\",\"create_time\":1,"
+              "\"user_openid\":\"u\",\"content\":\"{}\"}", NULL, &a);
+    parse_str("{\"content\":\"{}\",\"user_openid\":\"u\",\"create_time\":1,"
+              "\"event\":\"e.x\",\"client_key\":\"k2\",\"retry\":3}", NULL,
+              &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "ids: client_key, new fields and key order do not change the id");
+    sc_events_free(&b);
+
+    parse_str("{\"client_key\":\"k1\",\"event\":\"e.x\",\"create_time\":2,"
+              "\"user_openid\":\"u\",\"content\":\"{}\"}", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) != 0,
+       "ids: another create_time, another event");
+    sc_events_free(&b);
+
+    parse_str("{\"client_key\":\"k1\",\"event\":\"e.x\",\"create_time\":1,"
+              "\"user_openid\":\"u\",\"content\":\"{ }\"}", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) != 0,
+       "ids: other content, another event");
+    sc_events_free(&b);
+
+    /* missing fields are part of the identity too, as null */
+    parse_str("{\"event\":\"e.x\"}", NULL, &b);
+    ok(b.nevents == 1 && is_hash_id(b.events[0].external_id, "e.x")
+       && strcmp(a.events[0].external_id, b.events[0].external_id) != 0,
+       "ids: a bare event still gets a hash");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    parse_fixture("authorization_removed.json", NULL, &a);
+    parse_fixture("authorization_removed.json", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: same webhook, same id");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
+
+static void
+test_content(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    /* not documented by TikTok: a message event whose content has text */
+    is_int(parse_str("{\"event\":\"direct_message.received\","
+                     "\"create_time\":1718035500,\"user_openid\":\"u9\","
+                     "\"content\":\"{\\\"text\\\":\\\"is my order "
+                     "shipped?\\\",\\\"conversation_id\\\":\\\"c1\\\"}\"}",
+                     NULL, &evs),
+           SC_PARSE_OK, "message content: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->text, "is my order shipped?",
+               "message content: text from the content string");
+        is_int(ev->answerable, 1, "message content: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"video.publish.completed\","
+                     "\"content\":\"{\\\"text\\\":\\\"caption\\\"}\"}", NULL,
+                     &evs),
+           SC_PARSE_OK, "publish with text: parses");
+    ok(evs.nevents == 1 && evs.events[0].text != NULL
+       && !evs.events[0].answerable,
+       "publish with text: a notice, not answerable");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"comment.created\",\"content\":{\"text\":"
+                     "\"object content\"}}", NULL, &evs),
+           SC_PARSE_OK, "object content: parses");
+    ok(evs.nevents == 1 && evs.events[0].text != NULL
+       && strcmp(evs.events[0].text, "object content") == 0
+       && evs.events[0].answerable, "object content: read as it is");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"comment.created\",\"content\":"
+                     "\"{oops\"}", NULL, &evs),
+           SC_PARSE_OK, "content not JSON: parses");
+    ok(evs.nevents == 1 && evs.events[0].text == NULL
+       && !evs.events[0].answerable, "content not JSON: no text");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"comment.created\",\"content\":"
+                     "\"{\\\"text\\\":\\\"\\\\u0000\\\"}\"}", NULL, &evs),
+           SC_PARSE_OK, "content with \\u0000: parses");
+    ok(evs.nevents == 1 && evs.events[0].text == NULL,
+       "content with \\u0000: refused, no text");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_bad_input(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_str("{\"event\":", NULL, &evs), SC_PARSE_BAD_JSON,
+           "truncated body is bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "bad JSON message: %s", err);
+    ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
+    sc_events_free(&evs);
+
+    is_int(parse_str("[{\"event\":\"authorization.removed\"}]", NULL, &evs),
+           SC_PARSE_INVALID, "array root is invalid");
+    ok(evs.root == NULL, "invalid frees the tree");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"client_key\":\"k\"}", NULL, &evs), SC_PARSE_INVALID,
+           "missing event is invalid");
+    is_str(err, "body is not a TikTok webhook: no \"event\" string",
+           "missing event message");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_wrong_types(void)
+{
+    char          body[256], event[101];
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_str("{\"event\":\"authorization.removed\","
+                     "\"create_time\":\"later\",\"user_openid\":5,"
+                     "\"content\":7}", NULL, &evs),
+           SC_PARSE_OK, "mistyped fields: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        ok(ev->author_id == NULL && ev->thread_id == NULL && ev->text == NULL,
+           "mistyped fields: no borrowed strings");
+        is_int(ev->occurred_ms, 0, "mistyped fields: no time");
+        ok(is_hash_id(ev->external_id, "authorization.removed"),
+           "mistyped fields: hashed id");
+    }
+
+    sc_events_free(&evs);
+
+    memset(event, 'e', sizeof(event) - 1);
+    event[sizeof(event) - 1] = '\0';
+    snprintf(body, sizeof(body), "{\"event\":\"%s\"}", event);
+
+    parse_str(body, NULL, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
+       && is_hash_id(evs.events[0].external_id, "unsupported"),
+       "100-byte event: unsupported");
+    sc_events_free(&evs);
+
+    parse_str("{\"event\":\"\"}", NULL, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
+       "empty event: unsupported");
+    sc_events_free(&evs);
+}
+
+
+int
+main(void)
+{
+    test_descriptor();
+    test_authorization_removed();
+    test_publish_events();
+    test_ids();
+    test_content();
+    test_bad_input();
+    test_wrong_types();
+
+    sc_answer_free(&answer);
+
+    return done_testing();
+}

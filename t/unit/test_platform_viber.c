@@ -1,0 +1,444 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * test_platform_viber.c: the Viber descriptor against recorded-shape
+ * callbacks (t/fixtures/viber) and hostile bodies.  Run from the
+ * repository root; prints TAP.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define FIXTURES  "t/fixtures/viber/"
+#define PLATFORM  sc_platform_viber
+#define HASH_HEX  64
+#define MAX_HDRS  8
+
+
+extern const sc_platform_t  PLATFORM;
+
+
+static char         err[256];
+static sc_answer_t  answer;         /* what the last parse answered */
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long   n;
+    char  *buf;
+    FILE  *f;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+/* hdrs: "name", "value", ..., NULL (or NULL for none) */
+static sc_parse_rc_e
+parse_req(const char *body, size_t len, const char **hdrs, sc_events_t *evs)
+{
+    size_t        n;
+    sc_header_t   h[MAX_HDRS];
+    sc_request_t  rq;
+
+    memset(&rq, 0, sizeof(sc_request_t));
+
+    for (n = 0; hdrs != NULL && hdrs[2 * n] != NULL && n < MAX_HDRS; n++) {
+        h[n].name = hdrs[2 * n];
+        h[n].name_len = strlen(hdrs[2 * n]);
+        h[n].value = hdrs[2 * n + 1];
+        h[n].value_len = strlen(hdrs[2 * n + 1]);
+    }
+
+    rq.headers = h;
+    rq.nheaders = n;
+    rq.body = (const unsigned char *) body;
+    rq.body_len = len;
+
+    sc_answer_free(&answer);
+    memset(&answer, 0, sizeof(sc_answer_t));
+    sc_events_init(evs);
+
+    return PLATFORM.parse(&rq, evs, &answer, err, sizeof(err));
+}
+
+
+static sc_parse_rc_e
+parse_str(const char *body, const char **hdrs, sc_events_t *evs)
+{
+    return parse_req(body, strlen(body), hdrs, evs);
+}
+
+
+static sc_parse_rc_e
+parse_fixture(const char *name, const char **hdrs, sc_events_t *evs)
+{
+    char           path[256], *body;
+    size_t         len;
+    sc_parse_rc_e  rc;
+
+    snprintf(path, sizeof(path), FIXTURES "%s", name);
+
+    body = read_file(path, &len);
+    if (body == NULL) {
+        printf("# cannot read %s\n", path);
+        sc_events_init(evs);
+        return SC_PARSE_NOMEM;
+    }
+
+    rc = parse_req(body, len, hdrs, evs);
+
+    /* events borrow from the tree, never from the body: free it now */
+    free(body);
+
+    return rc;
+}
+
+
+/* "<prefix>:<64 lowercase hex>" */
+static int
+is_hash_id(const char *id, const char *prefix)
+{
+    size_t  n;
+
+    n = strlen(prefix);
+
+    return strncmp(id, prefix, n) == 0 && id[n] == ':'
+           && strlen(id + n + 1) == HASH_HEX
+           && strspn(id + n + 1, "0123456789abcdef") == HASH_HEX;
+}
+
+
+static void
+test_descriptor(void)
+{
+    is_str(PLATFORM.name, "viber", "descriptor: name");
+    ok(PLATFORM.handshake == NULL, "descriptor: no GET handshake");
+    ok(PLATFORM.verify == sc_verify_viber, "descriptor: Viber signature");
+    ok(PLATFORM.inline_answer == NULL, "descriptor: no inline answer");
+    ok(!PLATFORM.reply_inline && !PLATFORM.public_keys && !PLATFORM.signs_url,
+       "descriptor: flags");
+}
+
+
+static void
+test_webhook(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_fixture("webhook.json", NULL, &evs), SC_PARSE_OK,
+           "webhook: parses");
+    is_int(evs.nevents, 0, "webhook: not stored");
+    is_int(answer.status, 200, "webhook: answered 200");
+    is_str(answer.content_type, "application/json", "webhook: JSON");
+    ok(answer.body != NULL && answer.body_len == 12
+       && memcmp(answer.body, "{\"status\":0}", 12) == 0,
+       "webhook: body {\"status\":0}");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_message(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("message_text.json", NULL, &evs), SC_PARSE_OK,
+           "message_text: parses");
+    is_int(evs.nevents, 1, "message_text: one event");
+    is_int(answer.status, 0, "message_text: no answer of its own");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->channel, "viber", "message_text: channel");
+        is_str(ev->type, "message", "message_text: type");
+        is_str(ev->external_id, "5741311803571721087",
+               "message_text: external_id is the token in decimal");
+        is_str(ev->text, "My refund for order 48213 never arrived. Who can I "
+               "talk to?", "message_text: text");
+        is_str(ev->author_id, "01234567890A=", "message_text: author");
+        is_str(ev->author_name, "John McClane", "message_text: name");
+        ok(ev->author_handle == NULL, "message_text: no handle");
+        is_str(ev->thread_id, "01234567890A=",
+               "message_text: thread is the user");
+        is_int(ev->occurred_ms, 1718035199876LL, "message_text: time in ms");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "message_text: private");
+        is_int(ev->answerable, 1, "message_text: answerable");
+        is_int(ev->from_brand, 0, "message_text: not from the brand");
+        ok(ev->raw == json_array_get(evs.root, 0),
+           "message_text: raw is the callback");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("message_picture.json", NULL, &evs), SC_PARSE_OK,
+           "message_picture: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->external_id, "5741311803571721099",
+               "message_picture: a string token is kept");
+        is_str(ev->text, "the box arrived crushed",
+               "message_picture: the caption is the text");
+        is_str(ev->author_name, "Mia", "message_picture: name");
+        is_int(ev->answerable, 1, "message_picture: answerable");
+
+    } else {
+        ok(0, "message_picture: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_other_events(void)
+{
+    size_t        i;
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const struct {
+        const char  *file;
+        const char  *type;
+        const char  *id;
+        const char  *author;
+        const char  *name;
+    } cases[] = {
+        { "subscribed.json", "subscribed", "5741311803571720001",
+          "01234567890A=", "John McClane" },
+        { "conversation_started.json", "conversation_started",
+          "5741311803571710000", "01234567890A=", "John McClane" },
+        { "unsubscribed.json", "unsubscribed", "5741311803571729999",
+          "01234567890A=", NULL },
+        { "delivered.json", "delivered", "delivered:5741311803571721087",
+          "01234567890A=", NULL },
+        { "seen.json", "seen", "seen:5741311803571721087",
+          "01234567890A=", NULL },
+        { "failed.json", "failed", "failed:5741311803571721088",
+          "01234567890A=", NULL }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        is_int(parse_fixture(cases[i].file, NULL, &evs), SC_PARSE_OK,
+               "%s: parses", cases[i].file);
+
+        if (evs.nevents != 1) {
+            ok(0, "%s: one event", cases[i].file);
+            sc_events_free(&evs);
+            continue;
+        }
+
+        ev = &evs.events[0];
+        is_str(ev->type, cases[i].type, "%s: type", cases[i].file);
+        is_str(ev->external_id, cases[i].id, "%s: external_id",
+               cases[i].file);
+        is_str(ev->author_id, cases[i].author, "%s: author", cases[i].file);
+        is_str(ev->thread_id, cases[i].author, "%s: thread", cases[i].file);
+        is_str(ev->author_name, cases[i].name, "%s: name", cases[i].file);
+        is_int(ev->answerable, 0, "%s: not answerable", cases[i].file);
+        ok(ev->occurred_ms > 1718000000000LL, "%s: time", cases[i].file);
+
+        if (strcmp(cases[i].type, "failed") == 0) {
+            is_str(ev->text, "receiver is not subscribed",
+                   "failed: the description is the text");
+
+        } else {
+            ok(ev->text == NULL, "%s: no text", cases[i].file);
+        }
+
+        sc_events_free(&evs);
+    }
+}
+
+
+static void
+test_unknown(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_fixture("unknown_event.json", NULL, &evs), SC_PARSE_OK,
+           "unknown_event: parses");
+    is_int(evs.nevents, 1, "unknown_event: one event");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "unsupported", "unknown_event: type");
+        ok(is_hash_id(evs.events[0].external_id, "unsupported"),
+           "unknown_event: unsupported:<sha256>");
+        is_str(json_string_value(json_object_get(evs.events[0].raw, "event")),
+               "client_status", "unknown_event: raw is the callback");
+        is_int(evs.events[0].answerable, 0, "unknown_event: not answerable");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"message\",\"message_token\":1,"
+                     "\"sender\":{\"id\":\"u\"},\"message\":{\"type\":"
+                     "\"rich_media\"}}", NULL, &evs),
+           SC_PARSE_OK, "unknown message type: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "unsupported",
+               "unknown message type: unsupported");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_bad_input(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_str("{\"event\":\"message\"", NULL, &evs), SC_PARSE_BAD_JSON,
+           "truncated body is bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "bad JSON message: %s", err);
+    ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
+    sc_events_free(&evs);
+
+    is_int(parse_str("", NULL, &evs), SC_PARSE_BAD_JSON,
+           "empty body is bad JSON");
+    sc_events_free(&evs);
+
+    is_int(parse_str("[{\"event\":\"webhook\"}]", NULL, &evs), SC_PARSE_INVALID,
+           "array root is invalid");
+    is_int(answer.status, 0, "array root: no handshake answer");
+    ok(evs.root == NULL, "invalid frees the tree");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"timestamp\":1}", NULL, &evs), SC_PARSE_INVALID,
+           "missing event is invalid");
+    is_str(err, "body is not a Viber callback: no \"event\" string",
+           "missing event message");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":5}", NULL, &evs), SC_PARSE_INVALID,
+           "event as a number is invalid");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_wrong_types(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_str("{\"event\":\"message\",\"timestamp\":\"soon\","
+                     "\"message_token\":1.5,\"sender\":\"x\",\"user_id\":7,"
+                     "\"message\":{\"type\":\"text\",\"text\":[]}}", NULL,
+                     &evs),
+           SC_PARSE_OK, "mistyped message: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "message", "mistyped message: still a message");
+        ok(is_hash_id(ev->external_id, "message"),
+           "mistyped message: a real token is hashed");
+        ok(ev->text == NULL && ev->author_id == NULL && ev->author_name == NULL
+           && ev->thread_id == NULL, "mistyped message: no borrowed strings");
+        is_int(ev->occurred_ms, 0, "mistyped message: time unknown");
+
+    } else {
+        ok(0, "mistyped message: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"delivered\",\"user_id\":\"u\"}", NULL, &evs),
+           SC_PARSE_OK, "receipt without token: parses");
+
+    if (evs.nevents == 1) {
+        ok(is_hash_id(evs.events[0].external_id, "delivered"),
+           "receipt without token: delivered:<sha256>");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"event\":\"message\",\"message\":\"hi\"}", NULL, &evs),
+           SC_PARSE_OK, "message as a string: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].type, "unsupported",
+               "message as a string: unsupported");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_determinism(void)
+{
+    sc_events_t  a, b;
+
+    parse_str("{\"event\":\"client_status\",\"a\":1,\"b\":[1,2]}", NULL, &a);
+    parse_str("{\"b\":[1,2],\"a\":1,\"event\":\"client_status\"}", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: key order does not change hashed ids");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    parse_fixture("seen.json", NULL, &a);
+    parse_fixture("seen.json", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: same callback, same id");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
+
+int
+main(void)
+{
+    test_descriptor();
+    test_webhook();
+    test_message();
+    test_other_events();
+    test_unknown();
+    test_bad_input();
+    test_wrong_types();
+    test_determinism();
+
+    sc_answer_free(&answer);
+
+    return done_testing();
+}

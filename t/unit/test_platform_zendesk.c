@@ -1,0 +1,460 @@
+/*
+ * Copyright (C) ngx_social_care_module authors
+ *
+ * test_platform_zendesk.c: the Zendesk descriptor against recorded-shape
+ * webhooks (t/fixtures/zendesk) and hostile bodies.  Run from the
+ * repository root; prints TAP.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sc_platform.h"
+#include "sc_json.h"
+
+
+#define FIXTURES  "t/fixtures/zendesk/"
+#define PLATFORM  sc_platform_zendesk
+#define HASH_HEX  64
+#define MAX_HDRS  8
+
+
+extern const sc_platform_t  PLATFORM;
+
+
+static char         err[256];
+static sc_answer_t  answer;         /* what the last parse answered */
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long   n;
+    char  *buf;
+    FILE  *f;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    buf = malloc((size_t) n + 1);
+    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t) n;
+
+    return buf;
+}
+
+
+/* hdrs: "name", "value", ..., NULL (or NULL for none) */
+static sc_parse_rc_e
+parse_req(const char *body, size_t len, const char **hdrs, sc_events_t *evs)
+{
+    size_t        n;
+    sc_header_t   h[MAX_HDRS];
+    sc_request_t  rq;
+
+    memset(&rq, 0, sizeof(sc_request_t));
+
+    for (n = 0; hdrs != NULL && hdrs[2 * n] != NULL && n < MAX_HDRS; n++) {
+        h[n].name = hdrs[2 * n];
+        h[n].name_len = strlen(hdrs[2 * n]);
+        h[n].value = hdrs[2 * n + 1];
+        h[n].value_len = strlen(hdrs[2 * n + 1]);
+    }
+
+    rq.headers = h;
+    rq.nheaders = n;
+    rq.body = (const unsigned char *) body;
+    rq.body_len = len;
+
+    sc_answer_free(&answer);
+    memset(&answer, 0, sizeof(sc_answer_t));
+    sc_events_init(evs);
+
+    return PLATFORM.parse(&rq, evs, &answer, err, sizeof(err));
+}
+
+
+static sc_parse_rc_e
+parse_str(const char *body, const char **hdrs, sc_events_t *evs)
+{
+    return parse_req(body, strlen(body), hdrs, evs);
+}
+
+
+static sc_parse_rc_e
+parse_fixture(const char *name, const char **hdrs, sc_events_t *evs)
+{
+    char           path[256], *body;
+    size_t         len;
+    sc_parse_rc_e  rc;
+
+    snprintf(path, sizeof(path), FIXTURES "%s", name);
+
+    body = read_file(path, &len);
+    if (body == NULL) {
+        printf("# cannot read %s\n", path);
+        sc_events_init(evs);
+        return SC_PARSE_NOMEM;
+    }
+
+    rc = parse_req(body, len, hdrs, evs);
+
+    /* events borrow from the tree, never from the body: free it now */
+    free(body);
+
+    return rc;
+}
+
+
+/* "<prefix>:<64 lowercase hex>" */
+static int
+is_hash_id(const char *id, const char *prefix)
+{
+    size_t  n;
+
+    n = strlen(prefix);
+
+    return strncmp(id, prefix, n) == 0 && id[n] == ':'
+           && strlen(id + n + 1) == HASH_HEX
+           && strspn(id + n + 1, "0123456789abcdef") == HASH_HEX;
+}
+
+
+static const char  *hdr_inv[] = {
+    "X-Zendesk-Webhook-Id", "01HZX1SAMPLEWEBHOOK",
+    "X-Zendesk-Webhook-Invocation-Id", "8350205582",
+    "X-Zendesk-Webhook-Signature-Timestamp", "2024-06-10T16:20:00Z",
+    NULL
+};
+
+
+static void
+test_descriptor(void)
+{
+    is_str(PLATFORM.name, "zendesk", "descriptor: name");
+    ok(PLATFORM.handshake == NULL, "descriptor: no GET handshake");
+    ok(PLATFORM.verify == sc_verify_zendesk, "descriptor: Zendesk signature");
+    ok(PLATFORM.inline_answer == NULL, "descriptor: no inline answer");
+    ok(!PLATFORM.reply_inline && !PLATFORM.public_keys && !PLATFORM.signs_url,
+       "descriptor: flags");
+}
+
+
+static void
+test_comment(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("comment_added.json", hdr_inv, &evs), SC_PARSE_OK,
+           "comment_added: parses");
+    is_int(evs.nevents, 1, "comment_added: one event");
+    is_int(answer.status, 0, "comment_added: no answer of its own");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->channel, "zendesk", "comment_added: channel");
+        is_str(ev->type, "ticket.comment_added",
+               "comment_added: type without zen:event-type:");
+        is_str(ev->external_id, "cbe4028c-7239-495d-b020-f22348516046",
+               "comment_added: external_id is the event id");
+        is_str(ev->text, "Still waiting on a replacement, this is the third "
+               "time I ask.", "comment_added: text is the comment");
+        is_str(ev->author_id, "8447388090494", "comment_added: author");
+        is_str(ev->author_name, "Priya Raman", "comment_added: name");
+        is_str(ev->thread_id, "zen:ticket:5158",
+               "comment_added: thread is the ticket");
+        is_int(ev->occurred_ms, 1715200269123LL, "comment_added: time");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "comment_added: private");
+        is_int(ev->from_brand, 0, "comment_added: a customer");
+        is_int(ev->answerable, 0, "comment_added: Zendesk answers itself");
+        ok(ev->raw == json_array_get(evs.root, 0),
+           "comment_added: raw is the whole body");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("agent_comment.json", NULL, &evs), SC_PARSE_OK,
+           "agent_comment: parses");
+
+    if (evs.nevents == 1) {
+        is_int(evs.events[0].from_brand, 1, "agent_comment: staff is brand");
+        is_str(evs.events[0].author_name, "Sam (Support)",
+               "agent_comment: name");
+
+    } else {
+        ok(0, "agent_comment: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_other_events(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("user_active_changed.json", NULL, &evs),
+           SC_PARSE_OK, "user_active_changed: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "user.active_changed", "user_active_changed: type");
+        is_str(ev->external_id, "2b24ef10-19d4-4740-93cf-8f98ec4776c0",
+               "user_active_changed: id");
+        ok(ev->text == NULL && ev->author_id == NULL,
+           "user_active_changed: no text, no author");
+        is_str(ev->thread_id, "zen:user:6596848315901",
+               "user_active_changed: thread is the user");
+        is_int(ev->occurred_ms, 4086826398000LL, "user_active_changed: time");
+
+    } else {
+        ok(0, "user_active_changed: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a new ticket: the description is what the requester wrote */
+    is_int(parse_str("{\"type\":\"zen:event-type:ticket.created\","
+                     "\"id\":\"e1\",\"subject\":\"zen:ticket:7\","
+                     "\"detail\":{\"id\":\"7\",\"requester_id\":\"42\","
+                     "\"description\":\"Where is my order?\"},"
+                     "\"event\":{}}", NULL, &evs),
+           SC_PARSE_OK, "ticket.created: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].text, "Where is my order?",
+               "ticket.created: text is the description");
+        is_str(evs.events[0].author_id, "42",
+               "ticket.created: author is the requester");
+
+    } else {
+        ok(0, "ticket.created: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* any other ticket event repeats the description: not its text */
+    is_int(parse_str("{\"type\":\"zen:event-type:ticket.status_changed\","
+                     "\"id\":\"e2\",\"detail\":{\"requester_id\":\"42\","
+                     "\"description\":\"Where is my order?\"},"
+                     "\"event\":{\"current\":\"SOLVED\"}}", NULL, &evs),
+           SC_PARSE_OK, "ticket.status_changed: parses");
+
+    if (evs.nevents == 1) {
+        ok(evs.events[0].text == NULL && evs.events[0].author_id == NULL,
+           "ticket.status_changed: no text, no author");
+        is_str(evs.events[0].type, "ticket.status_changed",
+               "ticket.status_changed: type");
+    }
+
+    sc_events_free(&evs);
+}
+
+
+static void
+test_trigger(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("trigger_ticket.json", hdr_inv, &evs), SC_PARSE_OK,
+           "trigger_ticket: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "zendesk", "trigger_ticket: type");
+        is_str(ev->external_id, "8350205582",
+               "trigger_ticket: the invocation id, not the ticket id");
+        is_str(ev->text, "It has been two weeks and the refund is still not "
+               "on my card.", "trigger_ticket: latest_comment");
+        is_str(ev->author_id, "8447388090777", "trigger_ticket: requester");
+        is_str(ev->author_name, "Lena Fischer", "trigger_ticket: name");
+        ok(ev->author_handle == NULL, "trigger_ticket: email is no handle");
+        is_str(ev->thread_id, "48213", "trigger_ticket: thread is the ticket");
+        is_int(ev->occurred_ms, 1718036400000LL, "trigger_ticket: time");
+        is_int(ev->answerable, 0, "trigger_ticket: not answerable");
+
+    } else {
+        ok(0, "trigger_ticket: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("trigger_ticket.json", NULL, &evs), SC_PARSE_OK,
+           "trigger without invocation id: parses");
+    ok(evs.nevents == 1 && is_hash_id(evs.events[0].external_id, "zendesk"),
+       "trigger without invocation id: zendesk:<sha256>");
+    sc_events_free(&evs);
+
+    /* the body Zendesk's "Test webhook" button sends by default */
+    is_int(parse_str("{\"type\":\"test\"}", NULL, &evs), SC_PARSE_OK,
+           "test body: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "test") == 0
+       && is_hash_id(evs.events[0].external_id, "zendesk"),
+       "test body: type test, hashed id");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"zen:event-type:user.created\"}", hdr_inv,
+                     &evs),
+           SC_PARSE_OK, "event without id: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].external_id, "8350205582")
+       == 0, "event without id: the invocation id");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_bad_input(void)
+{
+    sc_events_t  evs;
+
+    is_int(parse_str("{\"type\":", NULL, &evs), SC_PARSE_BAD_JSON,
+           "truncated body is bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "bad JSON message: %s", err);
+    ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
+    sc_events_free(&evs);
+
+    is_int(parse_str("", NULL, &evs), SC_PARSE_BAD_JSON,
+           "empty body is bad JSON");
+    is_str(err, "body is empty, JSON was expected", "empty body message");
+    sc_events_free(&evs);
+
+    is_int(parse_str("[{\"type\":\"zen:event-type:ticket.created\"}]", NULL,
+                     &evs),
+           SC_PARSE_INVALID, "array root is invalid");
+    is_str(err, "body is not a JSON object", "array root message");
+    ok(evs.root == NULL, "invalid frees the tree");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_wrong_types(void)
+{
+    char          body[256], type[101];
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const char  *bad_inv[] = {
+        "X-Zendesk-Webhook-Invocation-Id", "83\n50", NULL
+    };
+
+    is_int(parse_str("{\"type\":5,\"id\":7,\"time\":\"yesterday\","
+                     "\"ticket\":{\"id\":48213,\"latest_comment\":[],"
+                     "\"requester\":\"x\"}}", bad_inv, &evs),
+           SC_PARSE_OK, "mistyped trigger: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "zendesk", "mistyped trigger: type");
+        ok(is_hash_id(ev->external_id, "zendesk"),
+           "mistyped trigger: a newline in the invocation id: hashed");
+        ok(ev->text == NULL && ev->author_id == NULL && ev->author_name == NULL,
+           "mistyped trigger: no borrowed strings");
+        is_str(ev->thread_id, "48213", "mistyped trigger: numeric ticket id");
+        is_int(ev->occurred_ms, 0, "mistyped trigger: no time");
+
+    } else {
+        ok(0, "mistyped trigger: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"zen:event-type:ticket.comment_added\","
+                     "\"id\":123,\"subject\":5,\"event\":{\"comment\":{"
+                     "\"body\":{},\"author\":{\"id\":99,\"is_staff\":\"yes\","
+                     "\"name\":1}}}}", NULL, &evs),
+           SC_PARSE_OK, "mistyped event: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->external_id, "123", "mistyped event: numeric id");
+        is_str(ev->author_id, "99", "mistyped event: numeric author id");
+        ok(ev->text == NULL && ev->author_name == NULL
+           && ev->thread_id == NULL, "mistyped event: no text, name, thread");
+        is_int(ev->from_brand, 0, "mistyped event: \"yes\" is not staff");
+    }
+
+    sc_events_free(&evs);
+
+    memset(type, 'x', sizeof(type) - 1);
+    type[sizeof(type) - 1] = '\0';
+    snprintf(body, sizeof(body), "{\"type\":\"zen:event-type:%s\"}", type);
+
+    parse_str(body, NULL, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "zendesk") == 0,
+       "100-byte type: \"zendesk\"");
+    sc_events_free(&evs);
+
+    parse_str("{\"type\":\"zen:event-type:\"}", NULL, &evs);
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "zendesk") == 0,
+       "empty event type: \"zendesk\"");
+    sc_events_free(&evs);
+}
+
+
+static void
+test_determinism(void)
+{
+    sc_events_t  a, b;
+
+    parse_str("{\"ticket\":{\"id\":\"1\",\"b\":[1,2]},\"a\":1}", NULL, &a);
+    parse_str("{\"a\":1,\"ticket\":{\"b\":[1,2],\"id\":\"1\"}}", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: key order does not change hashed ids");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    parse_fixture("comment_added.json", NULL, &a);
+    parse_fixture("comment_added.json", NULL, &b);
+
+    ok(a.nevents == 1 && b.nevents == 1
+       && strcmp(a.events[0].external_id, b.events[0].external_id) == 0,
+       "determinism: same event, same id");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
+
+int
+main(void)
+{
+    test_descriptor();
+    test_comment();
+    test_other_events();
+    test_trigger();
+    test_bad_input();
+    test_wrong_types();
+    test_determinism();
+
+    sc_answer_free(&answer);
+
+    return done_testing();
+}
