@@ -605,6 +605,7 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
                                      ? "public" : "private")
                 || ngx_social_care_set_str(row, "reply_status",
                                            slcf->platform->reply_inline
+                                           || ev->reply_inline
                                            ? "inline" : "pending"))
             {
                 goto failed;

@@ -26,7 +26,7 @@ typedef enum {
 
 
 typedef struct {
-    /* static strings, never freed */
+    /* static strings or borrowed from the parsed tree, never freed */
     const char       *channel;     /* messenger, instagram, whatsapp, facebook */
     const char       *type;        /* message, postback, comment, post, ... */
 
@@ -46,6 +46,9 @@ typedef struct {
 
     unsigned          from_brand:1; /* echo or the brand's own account */
     unsigned          answerable:1; /* a customer message: deserves a reply */
+    unsigned          reply_inline:1; /* the webhook answer carries its reply
+                                         (Slack commands), whatever the
+                                         platform's default */
 
     json_t           *raw;          /* borrowed: the platform's own object */
 } sc_event_t;
