@@ -43,7 +43,9 @@ $(NGX_BUILD)/objs/Makefile: config
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(SRCS)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_social_care_module.so $@
+	# a running nginx maps the old file: replace it, never overwrite it
+	cp $(NGX_BUILD)/objs/ngx_social_care_module.so $@.tmp
+	mv -f $@.tmp $@
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(PURE_SRCS) $(wildcard src/sc_*.h)
 	@mkdir -p $(BUILD)/unit

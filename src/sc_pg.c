@@ -345,8 +345,22 @@ sc_pg_close(sc_pg_conn_t *pc, sc_pg_status_e status)
         pc->pg = NULL;
     }
 
-    for (i = 0; i < pc->nbatch; i++) {
-        w = pc->batch[i];
+    /*
+     * A batch whose connection broke goes back to the head of the queue
+     * for another connection: ingest() deduplicates, so if it did commit
+     * the retry finds its rows.  A timeout is answered: the deadline is
+     * what the platform waits for.
+     */
+
+    for (i = pc->nbatch; i > 0; i--) {
+        w = pc->batch[i - 1];
+
+        if (status == SC_PG_UNAVAILABLE && !w->released) {
+            w->state = SC_PG_WRITE_QUEUED;
+            ngx_queue_insert_head(&pool->queue, &w->queue);
+            continue;
+        }
+
         pool->pending--;
         sc_pg_finish_write(w, status);
         sc_pg_write_free(w);
@@ -377,6 +391,10 @@ sc_pg_close(sc_pg_conn_t *pc, sc_pg_status_e status)
     }
 
     if (alive) {
+        if (!ngx_queue_empty(&pool->queue) && !pool->flush.posted) {
+            ngx_post_event(&pool->flush, &ngx_posted_events);
+        }
+
         return;
     }
 
@@ -522,12 +540,20 @@ sc_pg_connect_poll(sc_pg_conn_t *pc)
 }
 
 
-/* an idle connection only reads to notice the server going away */
+/*
+ * An idle connection only reads to notice the server going away.  A
+ * server that ends a session sends an ErrorResponse and closes at once:
+ * libpq may consume the message without seeing the end of the stream, and
+ * with edge-triggered events nothing more will come, so peek until the
+ * socket would block.
+ */
 
 static void
 sc_pg_idle_read(sc_pg_conn_t *pc)
 {
-    PGnotify  *n;
+    u_char     b;
+    ssize_t    n;
+    PGnotify  *notify;
 
     if (!pc->c->read->ready) {
         return;
@@ -535,17 +561,37 @@ sc_pg_idle_read(sc_pg_conn_t *pc)
 
     pc->c->read->ready = 0;
 
-    if (!PQconsumeInput(pc->pg) || PQstatus(pc->pg) != CONNECTION_OK) {
-        ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
-                      "social_care: database connection lost: %s",
-                      PQerrorMessage(pc->pg));
-        sc_pg_close(pc, SC_PG_UNAVAILABLE);
-        return;
+    for ( ;; ) {
+        if (!PQconsumeInput(pc->pg) || PQstatus(pc->pg) != CONNECTION_OK) {
+            goto lost;
+        }
+
+        while ((notify = PQnotifies(pc->pg)) != NULL) {
+            PQfreemem(notify);
+        }
+
+        n = recv(pc->c->fd, &b, 1, MSG_PEEK);
+
+        if (n > 0) {
+            continue;
+        }
+
+        if (n == -1 && (ngx_socket_errno == NGX_EAGAIN
+                        || ngx_socket_errno == NGX_EINTR))
+        {
+            return;
+        }
+
+        break;
     }
 
-    while ((n = PQnotifies(pc->pg)) != NULL) {
-        PQfreemem(n);
-    }
+lost:
+
+    ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
+                  "social_care: database connection lost: %s",
+                  PQerrorMessage(pc->pg));
+
+    sc_pg_close(pc, SC_PG_UNAVAILABLE);
 }
 
 
@@ -874,8 +920,8 @@ broken:
 static void
 sc_pg_batch_done(sc_pg_conn_t *pc)
 {
-    char           *v;
-    ngx_uint_t      i, k, n;
+    char           *v, *state;
+    ngx_uint_t      i, k, n, gone;
     PGresult       *res;
     sc_pg_pool_t   *pool;
     sc_pg_write_t  *w;
@@ -898,13 +944,22 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
                       pc->batch_rows,
                       res ? PQresultErrorMessage(res) : "no result");
 
+        /*
+         * SQLSTATE classes 08 (connection exception) and 57 (operator
+         * intervention: shutdown, terminated session) mean the session is
+         * going away, not that the rows are bad.
+         */
+        state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        gone = (state && (ngx_strncmp(state, "08", 2) == 0
+                          || ngx_strncmp(state, "57", 2) == 0));
+
         if (res) {
             PQclear(res);
         }
 
         pc->state = SC_PG_CONN_IDLE;
 
-        if (PQstatus(pc->pg) != CONNECTION_OK) {
+        if (gone || PQstatus(pc->pg) != CONNECTION_OK) {
             sc_pg_close(pc, SC_PG_UNAVAILABLE);
             return;
         }

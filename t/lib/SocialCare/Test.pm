@@ -64,6 +64,19 @@ sub new {
     return $self;
 }
 
+# Loads a private copy of the module from now on: `make module` rewrites
+# build/ngx_social_care_module.so in place, and a rebuild while a test runs
+# would change the code under the running workers (SIGSEGV).
+sub private_module {
+    my ($self) = @_;
+    require File::Copy;
+    my $copy = "$self->{dir}/ngx_social_care_module.so";
+    File::Copy::copy($MODULE, $copy) or die "copy $MODULE: $!";
+    chmod 0755, $copy;
+    $self->{module} = $copy;
+    return $self;
+}
+
 sub dir { $_[0]{dir} }
 sub prefix { $_[0]{prefix} }
 sub port { $_[0]{port} }
@@ -205,8 +218,10 @@ sub nginx_conf {
         }
 EOF
 
+    my $module = $self->{module} // $MODULE;
+
     return <<EOF;
-load_module $MODULE;
+load_module $module;
 ${user}worker_processes $workers;
 master_process $master;
 daemon on;
