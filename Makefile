@@ -47,7 +47,7 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SRCS)
 	cp $(NGX_BUILD)/objs/ngx_social_care_module.so $@.tmp
 	mv -f $@.tmp $@
 
-$(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(PURE_SRCS) $(wildcard src/sc_*.h)
+$(BUILD)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(PURE_SRCS) $(wildcard src/sc_*.h)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(STRICT) -g -O1 -Isrc -It/unit -o $@ $< $(PURE_SRCS) \
 	    -ljansson -lcrypto

@@ -803,6 +803,28 @@ sc_json_keep_join(sc_events_t *out, json_t *vals, const char *sep)
 
 
 const char *
+sc_json_keep_header(sc_events_t *out, const sc_request_t *rq,
+    const char *name, size_t max)
+{
+    size_t       i, len;
+    const char  *v;
+
+    v = sc_request_header(rq, name, &len);
+    if (v == NULL || len == 0 || len > max) {
+        return NULL;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char) v[i] < 0x20 || (unsigned char) v[i] > 0x7e) {
+            return NULL;
+        }
+    }
+
+    return sc_json_keep(out, v, len);
+}
+
+
+const char *
 sc_json_id_str(sc_events_t *out, json_t *v)
 {
     char  num[SC_JSON_NUM_MAX];

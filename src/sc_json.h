@@ -182,6 +182,16 @@ const char *sc_json_keep_join(sc_events_t *out, json_t *vals,
     const char *sep);
 
 /*
+ * A request header's value (name compared ignoring case) kept in out when
+ * it is 1..max bytes of printable ASCII; NULL otherwise (absent, empty,
+ * too long, a control or non-ASCII byte, ENOMEM).  Header values are
+ * neither NUL-terminated nor checked as UTF-8, and ids taken from them
+ * (X-GitHub-Delivery, webhook-id) go to the database.
+ */
+const char *sc_json_keep_header(sc_events_t *out, const sc_request_t *rq,
+    const char *name, size_t max);
+
+/*
  * An id as a C string: a JSON string as is, an integer as its decimal
  * (kept in out).  Telegram and Discord send numeric ids, X both.
  */

@@ -54,8 +54,6 @@ static sc_parse_rc_e sc_github_load_form(const sc_request_t *rq,
     sc_events_t *out, json_t **doc, char *err, size_t errlen);
 static void sc_github_item(sc_events_t *out, sc_event_t *ev, json_t *doc,
     const sc_json_name_t *t);
-static const char *sc_github_header(sc_events_t *out,
-    const sc_request_t *rq, const char *name, size_t max);
 
 
 static sc_parse_rc_e
@@ -72,19 +70,16 @@ sc_github_parse(const sc_request_t *rq, sc_events_t *out,
         rc = sc_github_load_form(rq, out, &doc, err, errlen);
 
     } else {
-        rc = sc_json_load(rq->body, rq->body_len, out, &doc, err, errlen);
+        rc = sc_json_load_object(rq->body, rq->body_len, out, &doc, err,
+                                 errlen);
     }
 
     if (rc != SC_PARSE_OK) {
         return rc;
     }
 
-    if (!json_is_object(doc)) {
-        sc_json_err(err, errlen, "body is not a JSON object");
-        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
-    }
-
-    event = sc_github_header(out, rq, "X-GitHub-Event", SC_GITHUB_TYPE_MAX);
+    event = sc_json_keep_header(out, rq, "X-GitHub-Event",
+                                SC_GITHUB_TYPE_MAX);
 
     if (sc_json_same(event, "ping")) {
         if (sc_json_answer(answer, 200, json_pack("{s:s}", "status", "pong"))
@@ -119,8 +114,8 @@ sc_github_parse(const sc_request_t *rq, sc_events_t *out,
     }
 
     /* no usable delivery id: the body hashes the same when redelivered */
-    id = sc_github_header(out, rq, "X-GitHub-Delivery",
-                          SC_EXTERNAL_ID_MAX - 1);
+    id = sc_json_keep_header(out, rq, "X-GitHub-Delivery",
+                             SC_EXTERNAL_ID_MAX - 1);
 
     rc = sc_json_set_id(ev, id);
 
@@ -128,7 +123,7 @@ sc_github_parse(const sc_request_t *rq, sc_events_t *out,
 }
 
 
-/* "payload=<URL-encoded JSON>": the JSON becomes out's document */
+/* "payload=<URL-encoded JSON object>": the JSON becomes out's document */
 static sc_parse_rc_e
 sc_github_load_form(const sc_request_t *rq, sc_events_t *out, json_t **doc,
     char *err, size_t errlen)
@@ -155,6 +150,12 @@ sc_github_load_form(const sc_request_t *rq, sc_events_t *out, json_t **doc,
     rc = sc_json_adopt(out, payload);
     if (rc != SC_PARSE_OK) {
         return sc_json_fail(out, rc, err, errlen);
+    }
+
+    if (!json_is_object(payload)) {
+        sc_json_err(err, errlen, "form field \"payload\" is not a JSON "
+                    "object");
+        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
     *doc = payload;
@@ -208,33 +209,6 @@ sc_github_item(sc_events_t *out, sc_event_t *ev, json_t *doc,
 
     ev->answerable = (!ev->from_brand && ev->text != NULL
                       && sc_json_same(sc_json_str(doc, "action"), opened));
-}
-
-
-/*
- * A header's value as a string kept with the events, when it is 1..max
- * bytes of printable ASCII; NULL otherwise.  Header values are neither
- * NUL-terminated nor checked as UTF-8, and an id goes to the database.
- */
-static const char *
-sc_github_header(sc_events_t *out, const sc_request_t *rq,
-    const char *name, size_t max)
-{
-    size_t       i, len;
-    const char  *v;
-
-    v = sc_request_header(rq, name, &len);
-    if (v == NULL || len == 0 || len > max) {
-        return NULL;
-    }
-
-    for (i = 0; i < len; i++) {
-        if ((unsigned char) v[i] < 0x20 || (unsigned char) v[i] > 0x7e) {
-            return NULL;
-        }
-    }
-
-    return sc_json_keep(out, v, len);
 }
 
 

@@ -19,23 +19,16 @@
  */
 
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "sc_platform.h"
+#include "sc_json.h"
 
-
-/* 1973-03-03 in ms, year 5138 in s: Meta mixes both units in "time" */
-#define SC_META_MS_THRESHOLD    100000000000LL
-
-#define SC_META_MAX_DIGITS      19      /* INT64_MAX has 19 digits */
 
 #define SC_META_FEED_NVERBS     9
+
+/* sc_json_name_t.flags of WhatsApp message types */
+#define SC_META_ANSWER          0x01    /* a customer's message */
 
 
 typedef enum {
@@ -52,15 +45,7 @@ typedef struct {
     const char         *channel;    /* of the webhook's object */
     const char         *entry_id;   /* the Page, IG account or WABA */
     int64_t             entry_ms;   /* entry.time, fallback for items */
-    sc_parse_rc_e       rc;
 } sc_meta_ctx_t;
-
-
-typedef struct {
-    const char         *name;       /* WhatsApp messages[].type */
-    const char         *type;       /* our event type */
-    unsigned            answerable:1;
-} sc_meta_wa_type_t;
 
 
 typedef struct {
@@ -69,53 +54,46 @@ typedef struct {
 } sc_meta_feed_item_t;
 
 
-static const char *sc_json_str(json_t *obj, const char *key);
-static const char *sc_json_path_str(json_t *obj, const char *key,
-    const char *sub);
-static json_t *sc_json_path(json_t *obj, const char *key, const char *sub);
-static int sc_json_int64(json_t *v, int64_t *out);
-static int64_t sc_meta_time_ms(json_t *v);
 static void sc_meta_set_time(sc_event_t *ev, json_t *v);
-static int sc_meta_same(const char *a, const char *b);
 static int sc_meta_same_digits(const char *a, const char *b);
-static void sc_meta_err(char *err, size_t errlen, const char *fmt, ...);
 
-static sc_event_t *sc_meta_event(sc_meta_ctx_t *ctx, const char *type,
-    json_t *raw);
-static int sc_meta_set_id(sc_meta_ctx_t *ctx, sc_event_t *ev,
-    const char *id);
-static int sc_meta_set_id_join(sc_meta_ctx_t *ctx, sc_event_t *ev,
-    const char *prefix, json_t **parts, size_t n);
-static int sc_meta_set_id_hash(sc_meta_ctx_t *ctx, sc_event_t *ev);
-static int sc_meta_unsupported(sc_meta_ctx_t *ctx, json_t *item);
+static sc_parse_rc_e sc_meta_event(sc_meta_ctx_t *ctx, const char *type,
+    json_t *raw, sc_event_t **evp);
+static sc_parse_rc_e sc_meta_unsupported(sc_meta_ctx_t *ctx, json_t *item);
 
-static int sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry);
-static int sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx, json_t *list,
-    unsigned standby);
-static int sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item,
-    unsigned standby);
+static sc_parse_rc_e sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry);
+static sc_parse_rc_e sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx,
+    json_t *list, unsigned standby);
+static sc_parse_rc_e sc_meta_parse_messaging(sc_meta_ctx_t *ctx,
+    json_t *item, unsigned standby);
 static void sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev,
     json_t *item, unsigned brand);
-static int sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item,
+static sc_parse_rc_e sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item,
     json_t *msg, unsigned standby);
-static int sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item,
-    json_t *pb, unsigned standby);
-static int sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item,
+static sc_parse_rc_e sc_meta_parse_postback(sc_meta_ctx_t *ctx,
+    json_t *item, json_t *pb, unsigned standby);
+static sc_parse_rc_e sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item,
     const char *kind);
-static int sc_meta_parse_changes(sc_meta_ctx_t *ctx, json_t *list);
-static int sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change);
-static int sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value);
-static int sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value);
-static int sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change,
+static sc_parse_rc_e sc_meta_parse_changes(sc_meta_ctx_t *ctx,
+    json_t *list);
+static sc_parse_rc_e sc_meta_parse_change(sc_meta_ctx_t *ctx,
+    json_t *change);
+static sc_parse_rc_e sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx,
     json_t *value);
-static int sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change,
-    json_t *value, unsigned echoes);
-static int sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value,
-    json_t *msg, unsigned echo);
+static sc_parse_rc_e sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx,
+    json_t *value);
+static sc_parse_rc_e sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change,
+    json_t *value);
+static sc_parse_rc_e sc_meta_parse_wa_value(sc_meta_ctx_t *ctx,
+    json_t *change, json_t *value, unsigned echoes);
+static sc_parse_rc_e sc_meta_parse_wa_message(sc_meta_ctx_t *ctx,
+    json_t *value, json_t *msg, unsigned echo);
 static const char *sc_meta_wa_text(json_t *msg, const char *name);
 static const char *sc_meta_wa_author_name(json_t *value, const char *from);
-static int sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status);
-static int sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *error);
+static sc_parse_rc_e sc_meta_parse_wa_status(sc_meta_ctx_t *ctx,
+    json_t *status);
+static sc_parse_rc_e sc_meta_parse_wa_error(sc_meta_ctx_t *ctx,
+    json_t *error);
 
 
 /*
@@ -141,18 +119,19 @@ static const char  *sc_meta_signals[] = {
 };
 
 
-static const sc_meta_wa_type_t  sc_meta_wa_types[] = {
-    { "text",        "message",     1 },
-    { "image",       "message",     1 },
-    { "video",       "message",     1 },
-    { "document",    "message",     1 },
-    { "audio",       "message",     1 },
-    { "sticker",     "message",     1 },
-    { "button",      "message",     1 },
-    { "interactive", "message",     1 },
-    { "location",    "message",     1 },
-    { "contacts",    "message",     1 },
-    { "order",       "message",     1 },
+/* WhatsApp messages[].type -> our event type */
+static const sc_json_name_t  sc_meta_wa_types[] = {
+    { "text",        "message",     SC_META_ANSWER },
+    { "image",       "message",     SC_META_ANSWER },
+    { "video",       "message",     SC_META_ANSWER },
+    { "document",    "message",     SC_META_ANSWER },
+    { "audio",       "message",     SC_META_ANSWER },
+    { "sticker",     "message",     SC_META_ANSWER },
+    { "button",      "message",     SC_META_ANSWER },
+    { "interactive", "message",     SC_META_ANSWER },
+    { "location",    "message",     SC_META_ANSWER },
+    { "contacts",    "message",     SC_META_ANSWER },
+    { "order",       "message",     SC_META_ANSWER },
     { "reaction",    "reaction",    0 },
     { "system",      "system",      0 },
     { "unsupported", "unsupported", 0 },
@@ -192,48 +171,29 @@ sc_platform_meta_parse(const char *body, size_t len, sc_events_t *out,
     size_t          i;
     json_t         *root, *entries, *object;
     const char     *name;
-    json_error_t    jerr;
     sc_meta_ctx_t   ctx;
+    sc_parse_rc_e   rc;
 
-    sc_events_init(out);
-
-    if (err != NULL && errlen > 0) {
-        err[0] = '\0';
-    }
-
-    /*
-     * No JSON_ALLOW_NUL: "\u0000" is refused, every C string is whole.
-     * JSON_DECODE_ANY: a scalar is JSON, just not a webhook (400 invalid).
-     */
-    root = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
-    if (root == NULL) {
-        sc_meta_err(err, errlen, "body is not valid JSON: %s at line %d "
-                    "column %d", jerr.text, jerr.line, jerr.column);
-        return SC_PARSE_BAD_JSON;
-    }
-
-    out->root = root;
-
-    if (!json_is_object(root)) {
-        sc_meta_err(err, errlen, "body is not a JSON object");
-        goto invalid;
+    rc = sc_json_load_object((const unsigned char *) body, len, out, &root,
+                             err, errlen);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     object = json_object_get(root, "object");
     if (!json_is_string(object)) {
-        sc_meta_err(err, errlen, "body has no \"object\" string");
-        goto invalid;
+        sc_json_err(err, errlen, "body has no \"object\" string");
+        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
     entries = json_object_get(root, "entry");
     if (!json_is_array(entries)) {
-        sc_meta_err(err, errlen, "body has no \"entry\" array");
-        goto invalid;
+        sc_json_err(err, errlen, "body has no \"entry\" array");
+        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
     memset(&ctx, 0, sizeof(sc_meta_ctx_t));
     ctx.out = out;
-    ctx.rc = SC_PARSE_OK;
 
     name = json_string_value(object);
 
@@ -256,43 +216,29 @@ sc_platform_meta_parse(const char *body, size_t len, sc_events_t *out,
     }
 
     for (i = 0; i < json_array_size(entries); i++) {
-        if (sc_meta_parse_entry(&ctx, json_array_get(entries, i)) != 0) {
-            goto failed;
+        rc = sc_meta_parse_entry(&ctx, json_array_get(entries, i));
+        if (rc != SC_PARSE_OK) {
+            return sc_json_fail(out, rc, err, errlen);
         }
     }
 
     return SC_PARSE_OK;
-
-invalid:
-
-    sc_events_free(out);
-    return SC_PARSE_INVALID;
-
-failed:
-
-    if (ctx.rc == SC_PARSE_TOO_MANY) {
-        sc_meta_err(err, errlen, "webhook carries more than %d events",
-                    SC_EVENTS_MAX);
-
-    } else {
-        sc_meta_err(err, errlen, "out of memory while normalizing the "
-                    "webhook");
-    }
-
-    sc_events_free(out);
-    return ctx.rc;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry)
 {
-    unsigned     seen, bad;
-    json_t      *list;
+    size_t          k;
+    json_t         *list;
+    unsigned        seen, bad, messaging;
+    sc_parse_rc_e   rc;
+    static const char  *keys[] = { "messaging", "standby", "changes" };
 
     /* NULL and 0 for a non-object: nothing leaks from the previous entry */
     ctx->entry_id = sc_json_str(entry, "id");
-    ctx->entry_ms = sc_meta_time_ms(json_object_get(entry, "time"));
+    ctx->entry_ms = sc_json_time_ms(json_object_get(entry, "time"),
+                                    SC_TIME_AUTO);
 
     if (!json_is_object(entry) || ctx->object == SC_META_UNKNOWN) {
         return sc_meta_unsupported(ctx, entry);
@@ -301,39 +247,28 @@ sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry)
     seen = 0;
     bad = 0;
 
-    list = json_object_get(entry, "messaging");
-    if (list != NULL) {
-        seen = 1;
-
-        if (!json_is_array(list) || ctx->object == SC_META_WHATSAPP) {
-            bad = 1;
-
-        } else if (sc_meta_parse_messaging_list(ctx, list, 0) != 0) {
-            return -1;
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+        list = json_object_get(entry, keys[k]);
+        if (list == NULL) {
+            continue;
         }
-    }
 
-    list = json_object_get(entry, "standby");
-    if (list != NULL) {
         seen = 1;
 
-        if (!json_is_array(list) || ctx->object == SC_META_WHATSAPP) {
-            bad = 1;
+        /* messaging and standby hold messaging items, changes do not */
+        messaging = (k < 2);
 
-        } else if (sc_meta_parse_messaging_list(ctx, list, 1) != 0) {
-            return -1;
+        if (!json_is_array(list)
+            || (messaging && ctx->object == SC_META_WHATSAPP))
+        {
+            bad = 1;
+            continue;
         }
-    }
 
-    list = json_object_get(entry, "changes");
-    if (list != NULL) {
-        seen = 1;
-
-        if (!json_is_array(list)) {
-            bad = 1;
-
-        } else if (sc_meta_parse_changes(ctx, list) != 0) {
-            return -1;
+        rc = messaging ? sc_meta_parse_messaging_list(ctx, list, k == 1)
+                       : sc_meta_parse_changes(ctx, list);
+        if (rc != SC_PARSE_OK) {
+            return rc;
         }
     }
 
@@ -342,29 +277,29 @@ sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry)
         return sc_meta_unsupported(ctx, entry);
     }
 
-    return 0;
+    return SC_PARSE_OK;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx, json_t *list,
     unsigned standby)
 {
-    size_t  i;
+    size_t          i;
+    sc_parse_rc_e   rc;
 
     for (i = 0; i < json_array_size(list); i++) {
-        if (sc_meta_parse_messaging(ctx, json_array_get(list, i), standby)
-            != 0)
-        {
-            return -1;
+        rc = sc_meta_parse_messaging(ctx, json_array_get(list, i), standby);
+        if (rc != SC_PARSE_OK) {
+            return rc;
         }
     }
 
-    return 0;
+    return SC_PARSE_OK;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item, unsigned standby)
 {
     json_t       *v;
@@ -413,10 +348,10 @@ sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *item,
 {
     const char  *sender, *recipient;
 
-    sender = sc_json_path_str(item, "sender", "id");
-    recipient = sc_json_path_str(item, "recipient", "id");
+    sender = sc_json_path_str(item, "sender.id");
+    recipient = sc_json_path_str(item, "recipient.id");
 
-    if (sc_meta_same(sender, ctx->entry_id)) {
+    if (sc_json_same(sender, ctx->entry_id)) {
         brand = 1;
     }
 
@@ -429,23 +364,24 @@ sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *item,
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item, json_t *msg,
     unsigned standby)
 {
-    const char  *type;
-    sc_event_t  *ev;
-    json_t      *mid[1];
-    unsigned     echo, deleted;
+    json_t         *mid[1];
+    unsigned        echo, deleted;
+    const char     *type;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
     echo = json_is_true(json_object_get(msg, "is_echo"));
     deleted = json_is_true(json_object_get(msg, "is_deleted"));
 
     type = deleted ? "message_deleted" : (echo ? "echo" : "message");
 
-    ev = sc_meta_event(ctx, type, item);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, type, item, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     sc_meta_messaging_common(ctx, ev, item, echo);
@@ -461,23 +397,24 @@ sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item, json_t *msg,
     if (deleted) {
         /* the mid is the deleted message's own: keep both rows */
         mid[0] = json_object_get(msg, "mid");
-        return sc_meta_set_id_join(ctx, ev, "message_deleted", mid, 1);
+        return sc_json_set_id_join(ev, "message_deleted", mid, 1);
     }
 
-    return sc_meta_set_id(ctx, ev, sc_json_str(msg, "mid"));
+    return sc_json_set_id(ev, sc_json_str(msg, "mid"));
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item, json_t *pb,
     unsigned standby)
 {
-    sc_event_t  *ev;
-    json_t      *parts[2];
+    json_t         *parts[2];
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "postback", item);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "postback", item, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     sc_meta_messaging_common(ctx, ev, item, 0);
@@ -486,27 +423,28 @@ sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item, json_t *pb,
     ev->answerable = !ev->from_brand && !standby;
 
     if (sc_json_str(pb, "mid") != NULL) {
-        return sc_meta_set_id(ctx, ev, sc_json_str(pb, "mid"));
+        return sc_json_set_id(ev, sc_json_str(pb, "mid"));
     }
 
     /* older postbacks carry no mid: who pressed, and when */
-    parts[0] = sc_json_path(item, "sender", "id");
+    parts[0] = sc_json_path(item, "sender.id");
     parts[1] = json_object_get(item, "timestamp");
 
-    return sc_meta_set_id_join(ctx, ev, "postback", parts, 2);
+    return sc_json_set_id_join(ev, "postback", parts, 2);
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
 {
-    size_t       n;
-    json_t      *k, *parts[3];
-    sc_event_t  *ev;
+    size_t          n;
+    json_t         *k, *parts[3];
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, kind, item);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, kind, item, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     sc_meta_messaging_common(ctx, ev, item, 0);
@@ -526,7 +464,7 @@ sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
 
     } else if (strcmp(kind, "read") == 0) {
         /* Messenger reads carry a watermark, Instagram reads a mid */
-        parts[0] = sc_json_path(item, "sender", "id");
+        parts[0] = sc_json_path(item, "sender.id");
         parts[1] = json_object_get(k, "watermark");
         if (parts[1] == NULL) {
             parts[1] = json_object_get(k, "mid");
@@ -534,7 +472,7 @@ sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
         n = 2;
 
     } else if (strcmp(kind, "delivery") == 0) {
-        parts[0] = sc_json_path(item, "sender", "id");
+        parts[0] = sc_json_path(item, "sender.id");
         parts[1] = json_object_get(k, "watermark");
         n = 2;
 
@@ -545,31 +483,33 @@ sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
         n = 2;
 
     } else {
-        parts[0] = sc_json_path(item, "sender", "id");
+        parts[0] = sc_json_path(item, "sender.id");
         parts[1] = json_object_get(item, "timestamp");
         n = 2;
     }
 
-    return sc_meta_set_id_join(ctx, ev, kind, parts, n);
+    return sc_json_set_id_join(ev, kind, parts, n);
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_changes(sc_meta_ctx_t *ctx, json_t *list)
 {
-    size_t  i;
+    size_t          i;
+    sc_parse_rc_e   rc;
 
     for (i = 0; i < json_array_size(list); i++) {
-        if (sc_meta_parse_change(ctx, json_array_get(list, i)) != 0) {
-            return -1;
+        rc = sc_meta_parse_change(ctx, json_array_get(list, i));
+        if (rc != SC_PARSE_OK) {
+            return rc;
         }
     }
 
-    return 0;
+    return SC_PARSE_OK;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change)
 {
     json_t      *value;
@@ -629,37 +569,39 @@ sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change)
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value)
 {
-    sc_event_t  *ev;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "comment", value);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "comment", value, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
-    ev->author_id = sc_json_path_str(value, "from", "id");
-    ev->author_handle = sc_json_path_str(value, "from", "username");
-    ev->thread_id = sc_json_path_str(value, "media", "id");
+    ev->author_id = sc_json_path_str(value, "from.id");
+    ev->author_handle = sc_json_path_str(value, "from.username");
+    ev->thread_id = sc_json_path_str(value, "media.id");
     ev->text = sc_json_str(value, "text");
     ev->visibility = SC_VISIBILITY_PUBLIC;
-    ev->from_brand = sc_meta_same(ev->author_id, ctx->entry_id);
+    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id);
     ev->answerable = !ev->from_brand;
 
-    return sc_meta_set_id(ctx, ev, sc_json_str(value, "id"));
+    return sc_json_set_id(ev, sc_json_str(value, "id"));
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value)
 {
-    json_t      *part[1];
-    sc_event_t  *ev;
+    json_t         *part[1];
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "mention", value);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "mention", value, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     /* the webhook names the media only: text and author need the API */
@@ -673,11 +615,11 @@ sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value)
         part[0] = json_object_get(value, "media_id");
     }
 
-    return sc_meta_set_id_join(ctx, ev, "mention", part, 1);
+    return sc_json_set_id_join(ev, "mention", part, 1);
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
 {
     size_t                      i;
@@ -685,6 +627,7 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
     unsigned                    add, post;
     const char                 *item, *verb, *type;
     sc_event_t                 *ev;
+    sc_parse_rc_e               rc;
     const sc_meta_feed_item_t  *fi;
 
     item = sc_json_str(value, "item");
@@ -730,18 +673,18 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
         return sc_meta_unsupported(ctx, change);
     }
 
-    ev = sc_meta_event(ctx, type, value);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, type, value, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     ev->channel = "facebook";
-    ev->author_id = sc_json_path_str(value, "from", "id");
-    ev->author_name = sc_json_path_str(value, "from", "name");
+    ev->author_id = sc_json_path_str(value, "from.id");
+    ev->author_name = sc_json_path_str(value, "from.name");
     ev->thread_id = sc_json_str(value, "post_id");
     ev->text = sc_json_str(value, "message");
     ev->visibility = SC_VISIBILITY_PUBLIC;
-    ev->from_brand = sc_meta_same(ev->author_id, ctx->entry_id);
+    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id);
 
     sc_meta_set_time(ev, json_object_get(value, "created_time"));
 
@@ -752,17 +695,17 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
 
     if (strcmp(type, "reaction") == 0) {
         parts[0] = target;
-        parts[1] = sc_json_path(value, "from", "id");
+        parts[1] = sc_json_path(value, "from.id");
         parts[2] = json_object_get(value, "verb");
         parts[3] = json_object_get(value, "reaction_type");
 
-        return sc_meta_set_id_join(ctx, ev, "reaction", parts, 4);
+        return sc_json_set_id_join(ev, "reaction", parts, 4);
     }
 
     if (add) {
         ev->answerable = !ev->from_brand;
 
-        return sc_meta_set_id(ctx, ev,
+        return sc_json_set_id(ev,
                               strcmp(type, "comment") == 0
                               ? sc_json_str(value, "comment_id")
                               : sc_json_str(value, "post_id"));
@@ -775,18 +718,19 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
     parts[1] = json_object_get(value, "verb");
     parts[2] = json_object_get(value, "created_time");
 
-    return sc_meta_set_id_join(ctx, ev, NULL, parts, 3);
+    return sc_json_set_id_join(ev, NULL, parts, 3);
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change, json_t *value,
     unsigned echoes)
 {
-    size_t        i, k;
+    size_t          i, k;
     /* cppcheck-suppress variableScope ; nginx style: locals at the top */
-    json_t       *list, *el;
-    unsigned      seen, bad;
+    json_t         *list, *el;
+    unsigned        seen, bad;
+    sc_parse_rc_e   rc;
     static const char  *keys[] = {
         "messages", "message_echoes", "statuses", "errors"
     };
@@ -810,37 +754,23 @@ sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change, json_t *value,
         for (i = 0; i < json_array_size(list); i++) {
             el = json_array_get(list, i);
 
+            /* k indexes keys[] */
             if (!json_is_object(el)) {
-                if (sc_meta_unsupported(ctx, el) != 0) {
-                    return -1;
-                }
+                rc = sc_meta_unsupported(ctx, el);
 
-                continue;
+            } else if (k < 2) {
+                rc = sc_meta_parse_wa_message(ctx, value, el,
+                                              echoes || k == 1);
+
+            } else if (k == 2) {
+                rc = sc_meta_parse_wa_status(ctx, el);
+
+            } else {
+                rc = sc_meta_parse_wa_error(ctx, el);
             }
 
-            /* k indexes keys[] */
-            switch (k) {
-
-            case 0:
-            case 1:
-                if (sc_meta_parse_wa_message(ctx, value, el, echoes || k == 1)
-                    != 0)
-                {
-                    return -1;
-                }
-                break;
-
-            case 2:
-                if (sc_meta_parse_wa_status(ctx, el) != 0) {
-                    return -1;
-                }
-                break;
-
-            default:
-                if (sc_meta_parse_wa_error(ctx, el) != 0) {
-                    return -1;
-                }
-                break;
+            if (rc != SC_PARSE_OK) {
+                return rc;
             }
         }
     }
@@ -849,43 +779,38 @@ sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change, json_t *value,
         return sc_meta_unsupported(ctx, change);
     }
 
-    return 0;
+    return SC_PARSE_OK;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
     unsigned echo)
 {
-    const char               *name, *from, *to;
-    sc_event_t               *ev;
-    const sc_meta_wa_type_t  *t;
+    const char            *name, *from, *to, *own;
+    sc_event_t            *ev;
+    sc_parse_rc_e          rc;
+    const sc_json_name_t  *t;
 
     name = sc_json_str(msg, "type");
 
-    for (t = sc_meta_wa_types; t->name != NULL; t++) {
-        if (name != NULL && strcmp(t->name, name) == 0) {
-            break;
-        }
-    }
-
-    if (t->name == NULL) {
+    t = sc_json_lookup(sc_meta_wa_types, name);
+    if (t == NULL) {
         return sc_meta_unsupported(ctx, msg);
     }
 
     from = sc_json_str(msg, "from");
     to = sc_json_str(msg, "to");
+    own = sc_json_path_str(value, "metadata.display_phone_number");
 
     /* the business's own number writing: sent from the WhatsApp app */
-    if (sc_meta_same_digits(from, sc_json_path_str(value, "metadata",
-                                                   "display_phone_number")))
-    {
+    if (sc_meta_same_digits(from, own)) {
         echo = 1;
     }
 
-    ev = sc_meta_event(ctx, echo ? "echo" : t->type, msg);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, echo ? "echo" : t->type, msg, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     ev->author_id = from;
@@ -893,7 +818,7 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
     ev->text = sc_meta_wa_text(msg, name);
     ev->visibility = SC_VISIBILITY_PRIVATE;
     ev->from_brand = echo;
-    ev->answerable = t->answerable && !echo;
+    ev->answerable = (t->flags & SC_META_ANSWER) && !echo;
 
     if (!echo) {
         ev->author_name = sc_meta_wa_author_name(value, from);
@@ -901,7 +826,7 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
 
     sc_meta_set_time(ev, json_object_get(msg, "timestamp"));
 
-    return sc_meta_set_id(ctx, ev, sc_json_str(msg, "id"));
+    return sc_json_set_id(ev, sc_json_str(msg, "id"));
 }
 
 
@@ -911,43 +836,41 @@ sc_meta_wa_text(json_t *msg, const char *name)
     const char  *s;
 
     if (strcmp(name, "text") == 0) {
-        return sc_json_path_str(msg, "text", "body");
+        return sc_json_path_str(msg, "text.body");
     }
 
     if (strcmp(name, "button") == 0) {
-        return sc_json_path_str(msg, "button", "text");
+        return sc_json_path_str(msg, "button.text");
     }
 
     if (strcmp(name, "interactive") == 0) {
-        s = sc_json_str(sc_json_path(msg, "interactive", "button_reply"),
-                        "title");
+        s = sc_json_path_str(msg, "interactive.button_reply.title");
         if (s == NULL) {
-            s = sc_json_str(sc_json_path(msg, "interactive", "list_reply"),
-                            "title");
+            s = sc_json_path_str(msg, "interactive.list_reply.title");
         }
 
         return s;
     }
 
     if (strcmp(name, "location") == 0) {
-        s = sc_json_path_str(msg, "location", "name");
-        return s ? s : sc_json_path_str(msg, "location", "address");
+        s = sc_json_path_str(msg, "location.name");
+        return s ? s : sc_json_path_str(msg, "location.address");
     }
 
     if (strcmp(name, "reaction") == 0) {
-        return sc_json_path_str(msg, "reaction", "emoji");
+        return sc_json_path_str(msg, "reaction.emoji");
     }
 
     if (strcmp(name, "order") == 0) {
-        return sc_json_path_str(msg, "order", "text");
+        return sc_json_path_str(msg, "order.text");
     }
 
     if (strcmp(name, "system") == 0) {
-        return sc_json_path_str(msg, "system", "body");
+        return sc_json_path_str(msg, "system.body");
     }
 
     /* image, video, document, ...: what the customer typed under it */
-    return sc_json_path_str(msg, name, "caption");
+    return sc_json_str(json_object_get(msg, name), "caption");
 }
 
 
@@ -966,30 +889,31 @@ sc_meta_wa_author_name(json_t *value, const char *from)
     for (i = 0; i < json_array_size(contacts); i++) {
         c = json_array_get(contacts, i);
 
-        if (sc_meta_same(sc_json_str(c, "wa_id"), from)) {
-            return sc_json_path_str(c, "profile", "name");
+        if (sc_json_same(sc_json_str(c, "wa_id"), from)) {
+            return sc_json_path_str(c, "profile.name");
         }
     }
 
     /* wa_id may be normalized differently than "from"; one is unambiguous */
     if (json_array_size(contacts) == 1) {
-        return sc_json_path_str(json_array_get(contacts, 0), "profile",
-                                "name");
+        return sc_json_path_str(json_array_get(contacts, 0),
+                                "profile.name");
     }
 
     return NULL;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status)
 {
-    json_t      *parts[2];
-    sc_event_t  *ev;
+    json_t         *parts[2];
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "status", status);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "status", status, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     ev->thread_id = sc_json_str(status, "recipient_id");
@@ -1001,283 +925,56 @@ sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status)
     parts[0] = json_object_get(status, "id");
     parts[1] = json_object_get(status, "status");
 
-    return sc_meta_set_id_join(ctx, ev, NULL, parts, 2);
+    return sc_json_set_id_join(ev, NULL, parts, 2);
 }
 
 
 /* webhook-level errors (bad app setup, throttling): an operator must see */
-static int
+static sc_parse_rc_e
 sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *error)
 {
-    sc_event_t  *ev;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "error", error);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "error", error, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
     ev->text = sc_json_str(error, "title");
 
-    return sc_meta_set_id_hash(ctx, ev);
+    return sc_json_set_id_hash(ev, NULL);
 }
 
 
-static sc_event_t *
-sc_meta_event(sc_meta_ctx_t *ctx, const char *type, json_t *raw)
+/* an event of the webhook's channel, with its entry's time until its own */
+static sc_parse_rc_e
+sc_meta_event(sc_meta_ctx_t *ctx, const char *type, json_t *raw,
+    sc_event_t **evp)
 {
-    sc_event_t  *ev;
+    sc_parse_rc_e  rc;
 
-    ev = sc_events_push(ctx->out);
-    if (ev == NULL) {
-        ctx->rc = (ctx->out->nevents >= SC_EVENTS_MAX) ? SC_PARSE_TOO_MANY
-                                                       : SC_PARSE_NOMEM;
-        return NULL;
+    rc = sc_json_event(ctx->out, ctx->channel, type, raw, evp);
+    if (rc == SC_PARSE_OK) {
+        (*evp)->occurred_ms = ctx->entry_ms;
     }
 
-    ev->channel = ctx->channel;
-    ev->type = type;
-    ev->raw = raw;
-    ev->occurred_ms = ctx->entry_ms;
-    ev->visibility = SC_VISIBILITY_PRIVATE;
-
-    return ev;
+    return rc;
 }
 
 
-static int
+static sc_parse_rc_e
 sc_meta_unsupported(sc_meta_ctx_t *ctx, json_t *item)
 {
-    sc_event_t  *ev;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
 
-    ev = sc_meta_event(ctx, "unsupported", item);
-    if (ev == NULL) {
-        return -1;
+    rc = sc_meta_event(ctx, "unsupported", item, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
     }
 
-    return sc_meta_set_id_hash(ctx, ev);
-}
-
-
-static int
-sc_meta_set_id(sc_meta_ctx_t *ctx, sc_event_t *ev, const char *id)
-{
-    size_t  n;
-
-    if (id == NULL || id[0] == '\0') {
-        return sc_meta_set_id_hash(ctx, ev);
-    }
-
-    n = strlen(id);
-    if (n >= SC_EXTERNAL_ID_MAX) {
-        return sc_meta_set_id_hash(ctx, ev);
-    }
-
-    memcpy(ev->external_id, id, n + 1);
-
-    return 0;
-}
-
-
-/*
- * "<prefix>:<part>:<part>...": parts are non-empty strings or integers;
- * anything else, or an id that does not fit, falls back to the hash
- */
-static int
-sc_meta_set_id_join(sc_meta_ctx_t *ctx, sc_event_t *ev, const char *prefix,
-    json_t **parts, size_t n)
-{
-    int          w;
-    char        *p, *last;
-    size_t       i;
-    const char  *sep;
-
-    p = ev->external_id;
-    last = ev->external_id + SC_EXTERNAL_ID_MAX;
-
-    if (prefix != NULL) {
-        w = snprintf(p, last - p, "%s", prefix);
-        if (w < 0 || w >= last - p) {
-            goto hash;
-        }
-
-        p += w;
-    }
-
-    for (i = 0; i < n; i++) {
-        sep = (prefix != NULL || i > 0) ? ":" : "";
-
-        if (json_is_string(parts[i])
-            && json_string_value(parts[i])[0] != '\0')
-        {
-            w = snprintf(p, last - p, "%s%s", sep,
-                         json_string_value(parts[i]));
-
-        } else if (json_is_integer(parts[i])) {
-            w = snprintf(p, last - p, "%s%" JSON_INTEGER_FORMAT, sep,
-                         json_integer_value(parts[i]));
-
-        } else {
-            goto hash;
-        }
-
-        if (w < 0 || w >= last - p) {
-            goto hash;
-        }
-
-        p += w;
-    }
-
-    return 0;
-
-hash:
-
-    return sc_meta_set_id_hash(ctx, ev);
-}
-
-
-/*
- * "<type>:<hex sha256 of the raw item>": the canonical serialization
- * (sorted keys, compact) is stable across redeliveries of the same item
- */
-static int
-sc_meta_set_id_hash(sc_meta_ctx_t *ctx, sc_event_t *ev)
-{
-    int             w;
-    char           *dump, *p;
-    size_t          i;
-    unsigned int    mdlen;
-    unsigned char   md[EVP_MAX_MD_SIZE];
-    static const char  hex[] = "0123456789abcdef";
-
-    dump = json_dumps(ev->raw, JSON_COMPACT | JSON_SORT_KEYS
-                               | JSON_ENCODE_ANY);
-    if (dump == NULL) {
-        goto failed;
-    }
-
-    if (EVP_Digest(dump, strlen(dump), md, &mdlen, EVP_sha256(), NULL) != 1)
-    {
-        free(dump);
-        goto failed;
-    }
-
-    free(dump);
-
-    /* the longest type is far below SC_EXTERNAL_ID_MAX - 65 */
-    w = snprintf(ev->external_id, SC_EXTERNAL_ID_MAX, "%s:", ev->type);
-    if (w < 0 || (size_t) w + 2 * mdlen >= SC_EXTERNAL_ID_MAX) {
-        goto failed;
-    }
-
-    p = ev->external_id + w;
-
-    for (i = 0; i < mdlen; i++) {
-        *p++ = hex[md[i] >> 4];
-        *p++ = hex[md[i] & 0x0f];
-    }
-
-    *p = '\0';
-
-    return 0;
-
-failed:
-
-    ctx->rc = SC_PARSE_NOMEM;
-    return -1;
-}
-
-
-static const char *
-sc_json_str(json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-
-static json_t *
-sc_json_path(json_t *obj, const char *key, const char *sub)
-{
-    return json_object_get(json_object_get(obj, key), sub);
-}
-
-
-static const char *
-sc_json_path_str(json_t *obj, const char *key, const char *sub)
-{
-    return json_string_value(sc_json_path(obj, key, sub));
-}
-
-
-/* integers, integral reals and decimal strings: Meta sends all three */
-static int
-sc_json_int64(json_t *v, int64_t *out)
-{
-    char        *end;
-    size_t       i, n;
-    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
-    double       d;
-    long long    ll;
-    const char  *s;
-
-    if (json_is_integer(v)) {
-        *out = (int64_t) json_integer_value(v);
-        return 0;
-    }
-
-    if (json_is_real(v)) {
-        d = json_real_value(v);
-
-        /* NaN fails both comparisons */
-        if (!(d >= 0.0 && d < 9.2e18)) {
-            return -1;
-        }
-
-        *out = (int64_t) d;
-        return 0;
-    }
-
-    s = json_string_value(v);
-    if (s == NULL) {
-        return -1;
-    }
-
-    n = strlen(s);
-    if (n == 0 || n > SC_META_MAX_DIGITS) {
-        return -1;
-    }
-
-    /* strtoll alone would accept spaces, signs and trailing garbage */
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return -1;
-        }
-    }
-
-    errno = 0;
-    ll = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0') {
-        return -1;
-    }
-
-    *out = (int64_t) ll;
-    return 0;
-}
-
-
-static int64_t
-sc_meta_time_ms(json_t *v)
-{
-    int64_t  t;
-
-    if (v == NULL || sc_json_int64(v, &t) != 0 || t <= 0) {
-        return 0;
-    }
-
-    if (t > SC_META_MS_THRESHOLD) {
-        return t;
-    }
-
-    return t * 1000;
+    return sc_json_set_id_hash(ev, NULL);
 }
 
 
@@ -1286,18 +983,11 @@ sc_meta_set_time(sc_event_t *ev, json_t *v)
 {
     int64_t  ms;
 
-    /* an item without its own time keeps the entry's */
-    ms = sc_meta_time_ms(v);
+    /* an item without its own time keeps the entry's; Meta mixes s and ms */
+    ms = sc_json_time_ms(v, SC_TIME_AUTO);
     if (ms != 0) {
         ev->occurred_ms = ms;
     }
-}
-
-
-static int
-sc_meta_same(const char *a, const char *b)
-{
-    return a != NULL && b != NULL && a[0] != '\0' && strcmp(a, b) == 0;
 }
 
 
@@ -1334,21 +1024,6 @@ sc_meta_same_digits(const char *a, const char *b)
         b++;
         digits++;
     }
-}
-
-
-static void
-sc_meta_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list  args;
-
-    if (err == NULL || errlen == 0) {
-        return;
-    }
-
-    va_start(args, fmt);
-    (void) vsnprintf(err, errlen, fmt, args);
-    va_end(args);
 }
 
 

@@ -13,9 +13,11 @@
  *            ssl_check=1                       -> 200, nothing stored
  *
  * Slack renders whatever JSON a command or an interaction is answered
- * with, so those are answered with an empty 200; the holding reply goes
- * out through the API like every other Slack reply.  Whatever is not
- * understood becomes one "unsupported" event: nothing may vanish here.
+ * with.  A command's holding reply therefore rides in its answer, as an
+ * ephemeral message only the user who typed it sees (an empty 200 when
+ * it gets none); interactions are answered with an empty 200 and, like
+ * Events API deliveries, get their replies through the API.  Whatever is
+ * not understood becomes one "unsupported" event: nothing may vanish.
  *
  * Pure C and jansson, no nginx types.
  */
@@ -418,6 +420,9 @@ sc_slack_command(sc_events_t *out, json_t *doc)
                      : sc_slack_visibility(ev->thread_id, NULL);
     ev->answerable = 1;
 
+    /* Slack shows the answer to a command to its user: no API call */
+    ev->reply_inline = 1;
+
     return sc_json_set_id(ev, sc_json_str(doc, "trigger_id"));
 }
 
@@ -583,20 +588,33 @@ sc_slack_visibility(const char *channel, const char *channel_type)
 
 /*
  * Commands and interactions: Slack shows a JSON answer to the user or
- * reads it as a modal instruction, so an empty 200 (an empty options list
- * for a suggestion).  Events API deliveries take the default answer.
+ * reads it as a modal instruction.  A command with a holding reply is
+ * answered {"response_type":"ephemeral","text":<reply>} (seen by its user
+ * alone); other commands and interactions with an empty 200 (an empty
+ * options list for a suggestion).  Events API deliveries take the
+ * default answer.
  */
 static int
 sc_slack_inline_answer(const sc_events_t *evs, const sc_reply_t *replies,
     sc_answer_t *answer)
 {
     size_t       i;
+    json_t      *body;
     const char  *type;
-
-    (void) replies;
 
     for (i = 0; i < evs->nevents; i++) {
         type = evs->events[i].type;
+
+        if (evs->events[i].reply_inline && replies[i].text != NULL) {
+            body = json_pack("{s:s, s:s}", "response_type", "ephemeral",
+                             "text", replies[i].text);
+
+            if (sc_json_answer(answer, 200, body) == 0) {
+                return 1;
+            }
+
+            /* not UTF-8 or no memory: the empty 200, never our own JSON */
+        }
 
         if (strcmp(type, "suggestion") == 0) {
             return sc_json_answer(answer, 200,

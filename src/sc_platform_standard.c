@@ -29,8 +29,6 @@
 #define SC_STANDARD_TYPE_MAX  64
 
 
-static const char *sc_standard_header(sc_events_t *out,
-    const sc_request_t *rq, const char *name, size_t max);
 static const char *sc_standard_first(json_t *v, const char **paths);
 
 
@@ -61,14 +59,10 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
         name = "svix-id";
     }
 
-    rc = sc_json_load(rq->body, rq->body_len, out, &doc, err, errlen);
+    rc = sc_json_load_object(rq->body, rq->body_len, out, &doc, err,
+                             errlen);
     if (rc != SC_PARSE_OK) {
         return rc;
-    }
-
-    if (!json_is_object(doc)) {
-        sc_json_err(err, errlen, "body is not a JSON object");
-        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
     /* the specification's dedupe key: without it a retry is a new row */
@@ -122,7 +116,7 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
     /* "message.created", "conversation.message": a customer wrote */
     ev->answerable = (strstr(type, "message") != NULL && ev->text != NULL);
 
-    id = sc_standard_header(out, rq, name, SC_EXTERNAL_ID_MAX - 1);
+    id = sc_json_keep_header(out, rq, name, SC_EXTERNAL_ID_MAX - 1);
 
     /* an unusable id still dedupes: the body hashes the same when resent */
     rc = (id != NULL) ? sc_json_set_id(ev, id)
@@ -146,33 +140,6 @@ sc_standard_first(json_t *v, const char **paths)
     }
 
     return NULL;
-}
-
-
-/*
- * A header's value as a string kept with the events, when it is 1..max
- * bytes of printable ASCII; NULL otherwise.  Header values are neither
- * NUL-terminated nor checked as UTF-8, and an id goes to the database.
- */
-static const char *
-sc_standard_header(sc_events_t *out, const sc_request_t *rq,
-    const char *name, size_t max)
-{
-    size_t       i, len;
-    const char  *v;
-
-    v = sc_request_header(rq, name, &len);
-    if (v == NULL || len == 0 || len > max) {
-        return NULL;
-    }
-
-    for (i = 0; i < len; i++) {
-        if ((unsigned char) v[i] < 0x20 || (unsigned char) v[i] > 0x7e) {
-            return NULL;
-        }
-    }
-
-    return sc_json_keep(out, v, len);
 }
 
 

@@ -31,10 +31,6 @@
 #define SC_ZENDESK_TYPE_MAX  64
 
 
-static const char *sc_zendesk_header(sc_events_t *out,
-    const sc_request_t *rq, const char *name, size_t max);
-
-
 static sc_parse_rc_e
 sc_zendesk_parse(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen)
@@ -48,14 +44,10 @@ sc_zendesk_parse(const sc_request_t *rq, sc_events_t *out,
 
     (void) answer;
 
-    rc = sc_json_load(rq->body, rq->body_len, out, &doc, err, errlen);
+    rc = sc_json_load_object(rq->body, rq->body_len, out, &doc, err,
+                             errlen);
     if (rc != SC_PARSE_OK) {
         return rc;
-    }
-
-    if (!json_is_object(doc)) {
-        sc_json_err(err, errlen, "body is not a JSON object");
-        return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
     plen = sizeof(SC_ZENDESK_PREFIX) - 1;
@@ -126,41 +118,15 @@ sc_zendesk_parse(const sc_request_t *rq, sc_events_t *out,
     id = zen ? sc_json_id_str(out, json_object_get(doc, "id")) : NULL;
 
     if (id == NULL) {
-        id = sc_zendesk_header(out, rq, "X-Zendesk-Webhook-Invocation-Id",
-                               SC_EXTERNAL_ID_MAX - 1);
+        id = sc_json_keep_header(out, rq,
+                                 "X-Zendesk-Webhook-Invocation-Id",
+                                 SC_EXTERNAL_ID_MAX - 1);
     }
 
     rc = (id != NULL) ? sc_json_set_id(ev, id)
                       : sc_json_set_id_hash(ev, SC_ZENDESK_CHANNEL);
 
     return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
-}
-
-
-/*
- * A header's value as a string kept with the events, when it is 1..max
- * bytes of printable ASCII; NULL otherwise.  Header values are neither
- * NUL-terminated nor checked as UTF-8, and an id goes to the database.
- */
-static const char *
-sc_zendesk_header(sc_events_t *out, const sc_request_t *rq,
-    const char *name, size_t max)
-{
-    size_t       i, len;
-    const char  *v;
-
-    v = sc_request_header(rq, name, &len);
-    if (v == NULL || len == 0 || len > max) {
-        return NULL;
-    }
-
-    for (i = 0; i < len; i++) {
-        if ((unsigned char) v[i] < 0x20 || (unsigned char) v[i] > 0x7e) {
-            return NULL;
-        }
-    }
-
-    return sc_json_keep(out, v, len);
 }
 
 

@@ -8,180 +8,10 @@
  */
 
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tap.h"
-#include "sc_platform.h"
-#include "sc_json.h"
-
-
+#define PLATFORM  sc_platform_discord
 #define FIXTURES  "t/fixtures/discord/"
-#define HASH_HEX  64
 
-
-extern const sc_platform_t  sc_platform_discord;
-
-
-static char          err[256];
-static sc_answer_t   answer;       /* what parse answered by itself */
-
-
-static char *
-read_file(const char *path, size_t *len)
-{
-    long   n;
-    char  *buf;
-    FILE  *f;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
-/* the answer parse set is left in the global "answer" */
-static sc_parse_rc_e
-parse_buf(const char *body, size_t len, sc_events_t *evs)
-{
-    sc_request_t  rq;
-
-    memset(&rq, 0, sizeof(sc_request_t));
-    rq.body = (const unsigned char *) body;
-    rq.body_len = len;
-
-    sc_answer_free(&answer);
-    memset(&answer, 0, sizeof(sc_answer_t));
-
-    sc_events_init(evs);
-
-    return sc_platform_discord.parse(&rq, evs, &answer, err, sizeof(err));
-}
-
-
-static sc_parse_rc_e
-parse_str(const char *body, sc_events_t *evs)
-{
-    return parse_buf(body, strlen(body), evs);
-}
-
-
-static sc_parse_rc_e
-parse_fixture(const char *name, sc_events_t *evs, char *sha)
-{
-    char           path[256], *body;
-    size_t         len;
-    sc_parse_rc_e  rc;
-
-    snprintf(path, sizeof(path), FIXTURES "%s", name);
-
-    body = read_file(path, &len);
-    if (body == NULL) {
-        printf("# cannot read %s\n", path);
-        sc_events_init(evs);
-        return SC_PARSE_NOMEM;
-    }
-
-    rc = parse_buf(body, len, evs);
-
-    if (sha != NULL && sc_sha256_hex(body, len, sha) != 0) {
-        sha[0] = '\0';
-    }
-
-    /* events borrow from the tree, never from the body: free it now */
-    free(body);
-
-    return rc;
-}
-
-
-/* "<prefix>:<64 lowercase hex>" */
-static int
-is_hash_id(const char *id, const char *prefix)
-{
-    size_t  i, n;
-
-    n = strlen(prefix);
-
-    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
-        || strlen(id) != n + 1 + HASH_HEX)
-    {
-        return 0;
-    }
-
-    for (i = n + 1; id[i] != '\0'; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/* the inline answer when every answerable event gets text */
-static int
-inline_answer(sc_events_t *evs, const char *text, sc_answer_t *a)
-{
-    int          rc;
-    size_t       i;
-    sc_reply_t  *replies;
-
-    replies = calloc(evs->nevents + 1, sizeof(sc_reply_t));
-    if (replies == NULL) {
-        return -1;
-    }
-
-    for (i = 0; i < evs->nevents; i++) {
-        replies[i].text = evs->events[i].answerable ? (char *) text : NULL;
-    }
-
-    memset(a, 0, sizeof(sc_answer_t));
-    rc = sc_platform_discord.inline_answer(evs, replies, a);
-    free(replies);
-
-    return rc;
-}
-
-
-static int
-body_is(sc_answer_t *a, const char *want)
-{
-    size_t  n;
-
-    n = strlen(want);
-
-    if (a->body_len != n || (n > 0 && memcmp(a->body, want, n) != 0)) {
-        printf("#   got: '%.*s'\n#   expected: '%s'\n", (int) a->body_len,
-               a->body ? a->body : "", want);
-        return 0;
-    }
-
-    return 1;
-}
+#include "platform_test.h"
 
 
 static void
@@ -204,7 +34,7 @@ test_pings(void)
 {
     sc_events_t  evs;
 
-    is_int(parse_fixture("ping.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("ping.json", NULL, &evs), SC_PARSE_OK,
            "ping: parses");
     is_int(evs.nevents, 0, "ping: no events");
     is_int(answer.status, 200, "ping: 200");
@@ -212,12 +42,13 @@ test_pings(void)
     ok(body_is(&answer, "{\"type\":1}"), "ping: PONG bytes");
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":1}", &evs), SC_PARSE_OK, "bare ping: parses");
+    is_int(parse_str("{\"type\":1}", NULL, &evs), SC_PARSE_OK,
+           "bare ping: parses");
     ok(evs.nevents == 0 && body_is(&answer, "{\"type\":1}"),
        "bare ping: PONG");
     sc_events_free(&evs);
 
-    is_int(parse_fixture("webhook_ping.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("webhook_ping.json", NULL, &evs), SC_PARSE_OK,
            "webhook_ping: parses");
     is_int(evs.nevents, 0, "webhook_ping: no events");
     is_int(answer.status, 204, "webhook_ping: 204");
@@ -233,7 +64,7 @@ test_command(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("command_guild.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("command_guild.json", NULL, &evs), SC_PARSE_OK,
            "command_guild: parses");
     ok(answer.status == 0 && answer.body == NULL,
        "command_guild: parse answers nothing itself");
@@ -277,7 +108,7 @@ test_command(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("command_dm.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("command_dm.json", NULL, &evs), SC_PARSE_OK,
            "command_dm: parses");
 
     if (evs.nevents == 1) {
@@ -299,7 +130,7 @@ test_command(void)
                      "\"user\":{\"id\":\"3\"},\"data\":{\"type\":3,"
                      "\"name\":\"Report\",\"target_id\":\"44\",\"resolved\":"
                      "{\"messages\":{\"44\":{\"id\":\"44\",\"content\":"
-                     "\"rude reply\"}}}}}", &evs),
+                     "\"rude reply\"}}}}}", NULL, &evs),
            SC_PARSE_OK, "message command: parses");
 
     if (evs.nevents == 1) {
@@ -319,7 +150,7 @@ test_components(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("component_button.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("component_button.json", NULL, &evs), SC_PARSE_OK,
            "component_button: parses");
 
     if (evs.nevents == 1) {
@@ -342,7 +173,7 @@ test_components(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("component_select.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("component_select.json", NULL, &evs), SC_PARSE_OK,
            "component_select: parses");
 
     if (evs.nevents == 1) {
@@ -355,7 +186,7 @@ test_components(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("modal_submit.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("modal_submit.json", NULL, &evs), SC_PARSE_OK,
            "modal_submit: parses");
 
     if (evs.nevents == 1) {
@@ -376,7 +207,7 @@ test_components(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("autocomplete.json", &evs, NULL), SC_PARSE_OK,
+    is_int(parse_fixture("autocomplete.json", NULL, &evs), SC_PARSE_OK,
            "autocomplete: parses");
 
     if (evs.nevents == 1) {
@@ -403,8 +234,8 @@ test_webhook_events(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("webhook_authorized.json", &evs, sha), SC_PARSE_OK,
-           "webhook_authorized: parses");
+    is_int(parse_fixture_sha("webhook_authorized.json", NULL, &evs, sha),
+           SC_PARSE_OK, "webhook_authorized: parses");
     ok(answer.status == 0, "webhook_authorized: parse answers nothing");
 
     if (evs.nevents == 1) {
@@ -433,7 +264,7 @@ test_webhook_events(void)
 
     sc_events_free(&evs);
 
-    if (parse_fixture("webhook_authorized.json", &evs, NULL) == SC_PARSE_OK
+    if (parse_fixture("webhook_authorized.json", NULL, &evs) == SC_PARSE_OK
         && evs.nevents == 1)
     {
         is_str(evs.events[0].external_id, id,
@@ -442,7 +273,7 @@ test_webhook_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("webhook_lobby_message.json", &evs, NULL),
+    is_int(parse_fixture("webhook_lobby_message.json", NULL, &evs),
            SC_PARSE_OK, "webhook_lobby_message: parses");
 
     if (evs.nevents == 1) {
@@ -464,8 +295,8 @@ test_webhook_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("webhook_unknown.json", &evs, sha), SC_PARSE_OK,
-           "webhook_unknown: parses");
+    is_int(parse_fixture_sha("webhook_unknown.json", NULL, &evs, sha),
+           SC_PARSE_OK, "webhook_unknown: parses");
 
     if (evs.nevents == 1) {
         is_str(evs.events[0].type, "unsupported", "webhook_unknown: type");
@@ -489,7 +320,7 @@ test_unknown_and_bad(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_str("{\"type\":9,\"id\":\"77\"}", &evs), SC_PARSE_OK,
+    is_int(parse_str("{\"type\":9,\"id\":\"77\"}", NULL, &evs), SC_PARSE_OK,
            "unknown type: parses");
 
     if (evs.nevents == 1) {
@@ -505,19 +336,19 @@ test_unknown_and_bad(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":\"2\",\"id\":\"77\"}", &evs), SC_PARSE_OK,
+    is_int(parse_str("{\"type\":\"2\",\"id\":\"77\"}", NULL, &evs), SC_PARSE_OK,
            "string type: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
        "string type: unsupported");
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":0,\"event\":{\"type\":\"X\"}}", &evs),
+    is_int(parse_str("{\"type\":0,\"event\":{\"type\":\"X\"}}", NULL, &evs),
            SC_PARSE_OK, "event with type 0: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
        && answer.status == 0, "event with type 0: unsupported, no 204");
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":1,\"event\":5}", &evs), SC_PARSE_OK,
+    is_int(parse_str("{\"type\":1,\"event\":5}", NULL, &evs), SC_PARSE_OK,
            "event not an object: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
        && strncmp(evs.events[0].external_id, "event:", 6) == 0,
@@ -528,7 +359,7 @@ test_unknown_and_bad(void)
     is_int(parse_str("{\"type\":2,\"id\":5,\"guild_id\":null,"
                      "\"member\":{\"user\":[]},\"user\":\"x\","
                      "\"channel_id\":7,\"data\":{\"options\":[5,{\"value\":"
-                     "{}},{\"value\":null},{\"options\":\"x\"}]}}", &evs),
+                     "{}},{\"value\":null},{\"options\":\"x\"}]}}", NULL, &evs),
            SC_PARSE_OK, "mistyped interaction: parses");
 
     if (evs.nevents == 1) {
@@ -543,20 +374,21 @@ test_unknown_and_bad(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("{\"type\":", NULL, &evs), SC_PARSE_BAD_JSON,
            "truncated body is bad JSON");
     ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
        "bad JSON message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
     sc_events_free(&evs);
 
-    is_int(parse_str("[{\"type\":1}]", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("[{\"type\":1}]", NULL, &evs), SC_PARSE_INVALID,
            "array root is invalid");
     is_str(err, "body is not a JSON object", "array root message");
     ok(answer.status == 0, "array root: no PONG");
     sc_events_free(&evs);
 
-    is_int(parse_str("1", &evs), SC_PARSE_INVALID, "number root is invalid");
+    is_int(parse_str("1", NULL, &evs), SC_PARSE_INVALID,
+           "number root is invalid");
     sc_events_free(&evs);
 }
 
@@ -571,7 +403,5 @@ main(void)
     test_webhook_events();
     test_unknown_and_bad();
 
-    sc_answer_free(&answer);
-
-    return done_testing();
+    return done_platform_testing();
 }

@@ -8,190 +8,10 @@
  */
 
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tap.h"
-#include "sc_platform.h"
-#include "sc_json.h"
-
-
+#define PLATFORM  sc_platform_slack
 #define FIXTURES  "t/fixtures/slack/"
-#define HASH_HEX  64
 
-#define FORM      "application/x-www-form-urlencoded"
-#define JSON      "application/json"
-
-
-extern const sc_platform_t  sc_platform_slack;
-
-
-static char          err[256];
-static sc_answer_t   answer;       /* what parse answered by itself */
-
-
-static char *
-read_file(const char *path, size_t *len)
-{
-    long   n;
-    char  *buf;
-    FILE  *f;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
-/* content_type NULL: no Content-Type header; parse's answer in "answer" */
-static sc_parse_rc_e
-parse_buf(const char *body, size_t len, const char *content_type,
-    sc_events_t *evs)
-{
-    sc_header_t   h;
-    sc_request_t  rq;
-
-    memset(&rq, 0, sizeof(sc_request_t));
-    rq.body = (const unsigned char *) body;
-    rq.body_len = len;
-
-    if (content_type != NULL) {
-        h.name = "Content-Type";
-        h.name_len = 12;
-        h.value = content_type;
-        h.value_len = strlen(content_type);
-        rq.headers = &h;
-        rq.nheaders = 1;
-    }
-
-    sc_answer_free(&answer);
-    memset(&answer, 0, sizeof(sc_answer_t));
-
-    sc_events_init(evs);
-
-    return sc_platform_slack.parse(&rq, evs, &answer, err, sizeof(err));
-}
-
-
-static sc_parse_rc_e
-parse_str(const char *body, sc_events_t *evs)
-{
-    return parse_buf(body, strlen(body), NULL, evs);
-}
-
-
-static sc_parse_rc_e
-parse_fixture(const char *name, const char *content_type, sc_events_t *evs)
-{
-    char           path[256], *body;
-    size_t         len;
-    sc_parse_rc_e  rc;
-
-    snprintf(path, sizeof(path), FIXTURES "%s", name);
-
-    body = read_file(path, &len);
-    if (body == NULL) {
-        printf("# cannot read %s\n", path);
-        sc_events_init(evs);
-        return SC_PARSE_NOMEM;
-    }
-
-    rc = parse_buf(body, len, content_type, evs);
-
-    /* events borrow from the tree, never from the body: free it now */
-    free(body);
-
-    return rc;
-}
-
-
-/* "<prefix>:<64 lowercase hex>" */
-static int
-is_hash_id(const char *id, const char *prefix)
-{
-    size_t  i, n;
-
-    n = strlen(prefix);
-
-    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
-        || strlen(id) != n + 1 + HASH_HEX)
-    {
-        return 0;
-    }
-
-    for (i = n + 1; id[i] != '\0'; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/* the inline answer when every answerable event gets text */
-static int
-inline_answer(sc_events_t *evs, const char *text, sc_answer_t *a)
-{
-    int          rc;
-    size_t       i;
-    sc_reply_t  *replies;
-
-    replies = calloc(evs->nevents + 1, sizeof(sc_reply_t));
-    if (replies == NULL) {
-        return -1;
-    }
-
-    for (i = 0; i < evs->nevents; i++) {
-        replies[i].text = evs->events[i].answerable ? (char *) text : NULL;
-    }
-
-    memset(a, 0, sizeof(sc_answer_t));
-    rc = sc_platform_slack.inline_answer(evs, replies, a);
-    free(replies);
-
-    return rc;
-}
-
-
-static int
-body_is(sc_answer_t *a, const char *want)
-{
-    size_t  n;
-
-    n = strlen(want);
-
-    if (a->body_len != n || memcmp(a->body, want, n) != 0) {
-        printf("#   got: '%.*s'\n#   expected: '%s'\n", (int) a->body_len,
-               a->body ? a->body : "", want);
-        return 0;
-    }
-
-    return 1;
-}
+#include "platform_test.h"
 
 
 static void
@@ -214,7 +34,7 @@ test_url_verification(void)
 {
     sc_events_t  evs;
 
-    is_int(parse_fixture("url_verification.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("url_verification.json", HDR_JSON, &evs), SC_PARSE_OK,
            "url_verification: parses");
     is_int(evs.nevents, 0, "url_verification: no events");
     is_int(answer.status, 200, "url_verification: 200");
@@ -223,12 +43,13 @@ test_url_verification(void)
        "url_verification: the challenge verbatim");
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":\"url_verification\"}", &evs),
+    is_int(parse_str("{\"type\":\"url_verification\"}", NULL, &evs),
            SC_PARSE_INVALID, "url_verification without challenge: invalid");
     ok(answer.status == 0, "url_verification without challenge: no answer");
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"type\":\"url_verification\",\"challenge\":5}", &evs),
+    is_int(parse_str("{\"type\":\"url_verification\",\"challenge\":5}",
+                     NULL, &evs),
            SC_PARSE_INVALID, "numeric challenge: invalid");
     sc_events_free(&evs);
 }
@@ -241,7 +62,7 @@ test_messages(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("message_im.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("message_im.json", HDR_JSON, &evs), SC_PARSE_OK,
            "message_im: parses");
     ok(answer.status == 0, "message_im: parse answers nothing itself");
     is_int(evs.nevents, 1, "message_im: one event");
@@ -263,6 +84,8 @@ test_messages(void)
                "5a4d0f1e-8b2c-4e3f-9a7b-1c2d3e4f5a6b",
                "message_im: raw is the event");
 
+        is_int(ev->reply_inline, 0,
+               "message_im: the reply goes through the API");
         is_int(inline_answer(&evs, "hi", &a), 0,
                "message_im: default answer for the Events API");
     }
@@ -279,7 +102,7 @@ test_messages(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("app_mention.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("app_mention.json", HDR_JSON, &evs), SC_PARSE_OK,
            "app_mention: parses");
 
     if (evs.nevents == 1) {
@@ -297,7 +120,7 @@ test_messages(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("bot_message.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("bot_message.json", HDR_JSON, &evs), SC_PARSE_OK,
            "bot_message: parses");
 
     if (evs.nevents == 1) {
@@ -315,7 +138,7 @@ test_messages(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("own_reply.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("own_reply.json", HDR_JSON, &evs), SC_PARSE_OK,
            "own_reply: parses");
 
     if (evs.nevents == 1) {
@@ -337,7 +160,7 @@ test_other_events(void)
     sc_event_t   *ev;
     sc_events_t   evs;
 
-    is_int(parse_fixture("message_changed.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("message_changed.json", HDR_JSON, &evs), SC_PARSE_OK,
            "message_changed: parses");
 
     if (evs.nevents == 1) {
@@ -357,7 +180,7 @@ test_other_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("message_deleted.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("message_deleted.json", HDR_JSON, &evs), SC_PARSE_OK,
            "message_deleted: parses");
 
     if (evs.nevents == 1) {
@@ -375,7 +198,7 @@ test_other_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("reaction_added.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("reaction_added.json", HDR_JSON, &evs), SC_PARSE_OK,
            "reaction_added: parses");
 
     if (evs.nevents == 1) {
@@ -390,7 +213,7 @@ test_other_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("unknown_event.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("unknown_event.json", HDR_JSON, &evs), SC_PARSE_OK,
            "unknown_event: parses");
 
     if (evs.nevents == 1) {
@@ -406,7 +229,7 @@ test_other_events(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("rate_limited.json", JSON, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("rate_limited.json", HDR_JSON, &evs), SC_PARSE_OK,
            "rate_limited: parses");
 
     if (evs.nevents == 1) {
@@ -421,7 +244,8 @@ test_other_events(void)
     sc_events_free(&evs);
 
     is_int(parse_str("{\"type\":\"message\",\"channel\":\"C1\","
-                     "\"subtype\":\"channel_join\",\"user\":\"U1\"}", &evs),
+                     "\"subtype\":\"channel_join\",\"user\":\"U1\"}",
+                     NULL, &evs),
            SC_PARSE_OK, "bare event: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
        "bare event without envelope: unsupported");
@@ -430,7 +254,7 @@ test_other_events(void)
     is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"Ev1\","
                      "\"event\":{\"type\":\"message\",\"channel\":\"C1\","
                      "\"subtype\":\"channel_join\",\"user\":\"U1\","
-                     "\"ts\":\"1.5\"}}", &evs),
+                     "\"ts\":\"1.5\"}}", NULL, &evs),
            SC_PARSE_OK, "channel_join: parses");
 
     if (evs.nevents == 1) {
@@ -450,7 +274,7 @@ test_commands(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("slash_command.form", FORM, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("slash_command.form", HDR_FORM, &evs), SC_PARSE_OK,
            "slash_command: parses");
     is_int(evs.nevents, 1, "slash_command: one event");
 
@@ -472,9 +296,38 @@ test_commands(void)
                "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/"
                "96rGlfmibIGlgcZRskXaIFfN", "slash_command: raw decoded");
 
+        is_int(ev->reply_inline, 1, "slash_command: the reply is inline");
+
         is_int(inline_answer(&evs, "hi", &a), 1, "slash_command: answer");
+        is_int(a.status, 200, "slash_command: 200");
+        is_str(a.content_type, "application/json", "slash_command: JSON");
+        ok(body_is(&a, "{\"response_type\":\"ephemeral\",\"text\":\"hi\"}"),
+           "slash_command: the reply, seen by the user alone");
+        sc_answer_free(&a);
+
+        /* no reply (a duplicate, spam, ...): Slack shows nothing */
+        is_int(inline_answer(&evs, NULL, &a), 1,
+               "slash_command without reply: answer");
         ok(a.status == 200 && a.body == NULL && a.body_len == 0,
-           "slash_command: empty 200, Slack shows nothing");
+           "slash_command without reply: empty 200");
+        sc_answer_free(&a);
+
+        /* quotes, a line break, a slash and UTF-8 as JSON has them */
+        is_int(inline_answer(&evs, "Thanks \"Steve\" \xe2\x80\x94 we're on"
+                             " it.\nTrack: /orders", &a),
+               1, "slash_command escaped reply: answer");
+        ok(body_is(&a, "{\"response_type\":\"ephemeral\",\"text\":"
+                   "\"Thanks \\\"Steve\\\" \xe2\x80\x94 we're on it.\\n"
+                   "Track: /orders\"}"),
+           "slash_command escaped reply: exact bytes");
+        sc_answer_free(&a);
+
+        /* a reply JSON cannot carry: still never the module's own JSON */
+        is_int(inline_answer(&evs, "caf\xe9", &a), 1,
+               "slash_command non-UTF-8 reply: answer");
+        ok(a.status == 200 && a.body == NULL
+           && strcmp(a.content_type, "text/plain") == 0,
+           "slash_command non-UTF-8 reply: empty 200");
         sc_answer_free(&a);
     }
 
@@ -489,13 +342,20 @@ test_commands(void)
         is_int(evs.events[0].visibility, SC_VISIBILITY_PRIVATE,
                "slash_command_dm: directmessage is private");
 
+        is_int(inline_answer(&evs, "We are on it, Steve.", &a), 1,
+               "slash_command_dm: answer");
+        ok(body_is(&a, "{\"response_type\":\"ephemeral\","
+                   "\"text\":\"We are on it, Steve.\"}"),
+           "slash_command_dm: the reply in the answer");
+        sc_answer_free(&a);
+
     } else {
         ok(0, "slash_command_dm: one event");
     }
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("ssl_check.form", FORM, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("ssl_check.form", HDR_FORM, &evs), SC_PARSE_OK,
            "ssl_check: parses");
     is_int(evs.nevents, 0, "ssl_check: nothing stored");
     ok(answer.status == 200 && answer.body == NULL, "ssl_check: empty 200");
@@ -510,7 +370,7 @@ test_interactions(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("block_actions.form", FORM, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("block_actions.form", HDR_FORM, &evs), SC_PARSE_OK,
            "block_actions: parses");
 
     if (evs.nevents == 1) {
@@ -528,6 +388,8 @@ test_interactions(void)
         is_str(json_string_value(json_object_get(ev->raw, "type")),
                "block_actions", "block_actions: raw is the payload");
 
+        is_int(ev->reply_inline, 0,
+               "block_actions: the reply goes through the API");
         is_int(inline_answer(&evs, "x", &a), 1, "block_actions: answer");
         ok(a.status == 200 && a.body == NULL, "block_actions: empty 200");
         sc_answer_free(&a);
@@ -538,7 +400,7 @@ test_interactions(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("view_submission.form", FORM, &evs), SC_PARSE_OK,
+    is_int(parse_fixture("view_submission.form", HDR_FORM, &evs), SC_PARSE_OK,
            "view_submission: parses");
 
     if (evs.nevents == 1) {
@@ -557,7 +419,8 @@ test_interactions(void)
 
     is_int(parse_str("payload=%7B%22type%22%3A%22block_suggestion%22%2C"
                      "%22user%22%3A%7B%22id%22%3A%22U1%22%7D%2C"
-                     "%22action_ts%22%3A%221718037100.000001%22%7D", &evs),
+                     "%22action_ts%22%3A%221718037100.000001%22%7D",
+                     NULL, &evs),
            SC_PARSE_OK, "block_suggestion: parses");
 
     if (evs.nevents == 1) {
@@ -573,7 +436,7 @@ test_interactions(void)
     sc_events_free(&evs);
 
     is_int(parse_str("payload=%7B%22type%22%3A%22workflow_step_edit%22%7D",
-                     &evs),
+                     NULL, &evs),
            SC_PARSE_OK, "unknown payload: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
        "unknown payload: unsupported");
@@ -586,43 +449,43 @@ test_bad_input(void)
 {
     sc_events_t  evs;
 
-    is_int(parse_str("{\"type\":", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("{\"type\":", NULL, &evs), SC_PARSE_BAD_JSON,
            "truncated JSON is bad JSON");
     ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
        "bad JSON message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
     sc_events_free(&evs);
 
-    is_int(parse_str("[1]", &evs), SC_PARSE_INVALID, "array is invalid");
+    is_int(parse_str("[1]", NULL, &evs), SC_PARSE_INVALID, "array is invalid");
     is_str(err, "body is not a JSON object", "array message");
     sc_events_free(&evs);
 
-    is_int(parse_buf("\"x\"", 3, JSON, &evs), SC_PARSE_INVALID,
+    is_int(parse_req("\"x\"", 3, HDR_JSON, &evs), SC_PARSE_INVALID,
            "JSON string is invalid");
     sc_events_free(&evs);
 
-    is_int(parse_str("payload=%7B%22type", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("payload=%7B%22type", NULL, &evs), SC_PARSE_BAD_JSON,
            "truncated payload is bad JSON");
     sc_events_free(&evs);
 
-    is_int(parse_str("payload=%5B%5D", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("payload=%5B%5D", NULL, &evs), SC_PARSE_INVALID,
            "payload array is invalid");
     is_str(err, "payload is not a JSON object", "payload array message");
     sc_events_free(&evs);
 
-    is_int(parse_str("command=%2Fx&text=a%00b", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("command=%2Fx&text=a%00b", NULL, &evs), SC_PARSE_BAD_JSON,
            "NUL in a form is refused");
     sc_events_free(&evs);
 
-    is_int(parse_str("command=%2Fx&text=%FF", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("command=%2Fx&text=%FF", NULL, &evs), SC_PARSE_INVALID,
            "non UTF-8 form value is invalid");
     sc_events_free(&evs);
 
-    is_int(parse_buf("", 0, FORM, &evs), SC_PARSE_INVALID,
+    is_int(parse_req("", 0, HDR_FORM, &evs), SC_PARSE_INVALID,
            "empty form is invalid");
     sc_events_free(&evs);
 
-    is_int(parse_str("team_id=T1&user_id=U1", &evs), SC_PARSE_OK,
+    is_int(parse_str("team_id=T1&user_id=U1", NULL, &evs), SC_PARSE_OK,
            "form without command: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
        "form without command: unsupported");
@@ -632,7 +495,7 @@ test_bad_input(void)
     is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":7,"
                      "\"authorizations\":{},\"event\":{\"type\":\"message\","
                      "\"user\":5,\"text\":[],\"channel\":{},\"ts\":1.5,"
-                     "\"subtype\":null,\"message\":\"x\"}}", &evs),
+                     "\"subtype\":null,\"message\":\"x\"}}", NULL, &evs),
            SC_PARSE_OK, "mistyped event: parses");
 
     if (evs.nevents == 1) {
@@ -661,7 +524,5 @@ main(void)
     test_interactions();
     test_bad_input();
 
-    sc_answer_free(&answer);
-
-    return done_testing();
+    return done_platform_testing();
 }

@@ -8,141 +8,11 @@
  */
 
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tap.h"
-#include "sc_platform.h"
-#include "sc_json.h"
-
-
+#define PLATFORM  sc_platform_telegram
 #define FIXTURES  "t/fixtures/telegram/"
-#define HASH_HEX  64
+#define PARSE_NEVER_ANSWERS
 
-
-extern const sc_platform_t  sc_platform_telegram;
-
-
-static char  err[256];
-
-
-static char *
-read_file(const char *path, size_t *len)
-{
-    long   n;
-    char  *buf;
-    FILE  *f;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
-static sc_parse_rc_e
-parse_buf(const char *body, size_t len, sc_events_t *evs)
-{
-    sc_answer_t    answer;
-    sc_request_t   rq;
-    sc_parse_rc_e  rc;
-
-    memset(&rq, 0, sizeof(sc_request_t));
-    memset(&answer, 0, sizeof(sc_answer_t));
-    rq.body = (const unsigned char *) body;
-    rq.body_len = len;
-
-    sc_events_init(evs);
-    rc = sc_platform_telegram.parse(&rq, evs, &answer, err, sizeof(err));
-
-    /* Telegram has no handshake: parse never answers by itself */
-    if (answer.status != 0 || answer.body != NULL) {
-        printf("# parse set an answer\n");
-        rc = SC_PARSE_NOMEM;
-    }
-
-    sc_answer_free(&answer);
-
-    return rc;
-}
-
-
-static sc_parse_rc_e
-parse_str(const char *body, sc_events_t *evs)
-{
-    return parse_buf(body, strlen(body), evs);
-}
-
-
-static sc_parse_rc_e
-parse_fixture(const char *name, sc_events_t *evs)
-{
-    char           path[256], *body;
-    size_t         len;
-    sc_parse_rc_e  rc;
-
-    snprintf(path, sizeof(path), FIXTURES "%s", name);
-
-    body = read_file(path, &len);
-    if (body == NULL) {
-        printf("# cannot read %s\n", path);
-        sc_events_init(evs);
-        return SC_PARSE_NOMEM;
-    }
-
-    rc = parse_buf(body, len, evs);
-
-    /* events borrow from the tree, never from the body: free it now */
-    free(body);
-
-    return rc;
-}
-
-
-/* "<prefix>:<64 lowercase hex>" */
-static int
-is_hash_id(const char *id, const char *prefix)
-{
-    size_t  i, n;
-
-    n = strlen(prefix);
-
-    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
-        || strlen(id) != n + 1 + HASH_HEX)
-    {
-        return 0;
-    }
-
-    for (i = n + 1; id[i] != '\0'; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
+#include "platform_test.h"
 
 
 static void
@@ -161,61 +31,14 @@ test_descriptor(void)
 }
 
 
-/* the answer for evs when the first answerable event gets text */
-static int
-answer_for(sc_events_t *evs, const char *text, sc_answer_t *answer)
-{
-    int          rc;
-    size_t       i;
-    sc_reply_t  *replies;
-
-    replies = calloc(evs->nevents + 1, sizeof(sc_reply_t));
-    if (replies == NULL) {
-        return -1;
-    }
-
-    for (i = 0; i < evs->nevents; i++) {
-        if (text != NULL && evs->events[i].answerable) {
-            /* the test's own text: nothing frees these replies */
-            replies[i].text = (char *) text;
-            text = NULL;
-        }
-    }
-
-    memset(answer, 0, sizeof(sc_answer_t));
-    rc = sc_platform_telegram.inline_answer(evs, replies, answer);
-    free(replies);
-
-    return rc;
-}
-
-
-static int
-answer_is(sc_answer_t *answer, const char *want)
-{
-    size_t  n;
-
-    n = strlen(want);
-
-    if (answer->body_len != n || memcmp(answer->body, want, n) != 0) {
-        printf("#   got: '%.*s'\n#   expected: '%s'\n",
-               (int) answer->body_len, answer->body ? answer->body : "",
-               want);
-        return 0;
-    }
-
-    return 1;
-}
-
-
 static void
 test_private(void)
 {
     sc_event_t    *ev;
-    sc_answer_t    answer;
+    sc_answer_t    a;
     sc_events_t    evs;
 
-    is_int(parse_fixture("message_private.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("message_private.json", NULL, &evs), SC_PARSE_OK,
            "message_private: parses");
     is_int(evs.nevents, 1, "message_private: one event");
 
@@ -241,29 +64,29 @@ test_private(void)
         is_int(json_integer_value(json_object_get(ev->raw, "message_id")),
                4412, "message_private: raw is the message");
 
-        is_int(answer_for(&evs, "Thanks & \"welcome\" \xc3\xa0 <you>",
-                          &answer), 1,
+        is_int(inline_answer(&evs, "Thanks & \"welcome\" \xc3\xa0 <you>",
+                          &a), 1,
                "message_private: inline answer");
-        is_int(answer.status, 200, "message_private: 200");
-        is_str(answer.content_type, "application/json",
+        is_int(a.status, 200, "message_private: 200");
+        is_str(a.content_type, "application/json",
                "message_private: JSON");
-        ok(answer_is(&answer, "{\"method\":\"sendMessage\","
+        ok(body_is(&a, "{\"method\":\"sendMessage\","
                      "\"chat_id\":5234567890,\"text\":\"Thanks & "
                      "\\\"welcome\\\" \xc3\xa0 <you>\","
                      "\"reply_to_message_id\":4412}"),
            "message_private: sendMessage bytes");
-        sc_answer_free(&answer);
+        sc_answer_free(&a);
 
-        is_int(answer_for(&evs, NULL, &answer), 0,
+        is_int(inline_answer(&evs, NULL, &a), 0,
                "message_private: no reply, default answer");
-        ok(answer.status == 0 && answer.body == NULL,
+        ok(a.status == 0 && a.body == NULL,
            "message_private: nothing set without a reply");
     }
 
     sc_events_free(&evs);
 
     /* a redelivery yields the same dedupe key */
-    if (parse_fixture("message_private.json", &evs) == SC_PARSE_OK
+    if (parse_fixture("message_private.json", NULL, &evs) == SC_PARSE_OK
         && evs.nevents == 1)
     {
         is_str(evs.events[0].external_id, "871234501",
@@ -278,10 +101,10 @@ static void
 test_group(void)
 {
     sc_event_t   *ev;
-    sc_answer_t   answer;
+    sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("group_photo.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("group_photo.json", NULL, &evs), SC_PARSE_OK,
            "group_photo: parses");
 
     if (evs.nevents == 1) {
@@ -294,13 +117,13 @@ test_group(void)
         is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "group_photo: public");
         is_int(ev->answerable, 1, "group_photo: answerable");
 
-        is_int(answer_for(&evs, "On it.", &answer), 1,
+        is_int(inline_answer(&evs, "On it.", &a), 1,
                "group_photo: inline answer");
-        ok(answer_is(&answer, "{\"method\":\"sendMessage\","
+        ok(body_is(&a, "{\"method\":\"sendMessage\","
                      "\"chat_id\":-1001987654321,\"text\":\"On it.\","
                      "\"reply_to_message_id\":90211}"),
            "group_photo: answer in the group, quoting the message");
-        sc_answer_free(&answer);
+        sc_answer_free(&a);
 
     } else {
         ok(0, "group_photo: one event");
@@ -308,14 +131,14 @@ test_group(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("bot_sender.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("bot_sender.json", NULL, &evs), SC_PARSE_OK,
            "bot_sender: parses");
 
     if (evs.nevents == 1) {
         is_str(evs.events[0].type, "message", "bot_sender: type");
         is_int(evs.events[0].answerable, 0, "bot_sender: bots not answered");
         is_int(evs.events[0].from_brand, 0, "bot_sender: not the brand");
-        is_int(answer_for(&evs, "x", &answer), 0,
+        is_int(inline_answer(&evs, "x", &a), 0,
                "bot_sender: no reply, default answer");
 
     } else {
@@ -324,7 +147,7 @@ test_group(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("service_join.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("service_join.json", NULL, &evs), SC_PARSE_OK,
            "service_join: parses");
 
     if (evs.nevents == 1) {
@@ -341,7 +164,7 @@ test_group(void)
     /* update_id after the message: key order does not matter */
     is_int(parse_str("{\"message\":{\"message_id\":3,\"text\":\"hi\","
                      "\"chat\":{\"id\":8,\"type\":\"private\"}},"
-                     "\"update_id\":12}", &evs),
+                     "\"update_id\":12}", NULL, &evs),
            SC_PARSE_OK, "update_id last: parses");
 
     if (evs.nevents == 1) {
@@ -357,7 +180,7 @@ test_group(void)
                      "\"chat\":{\"id\":-1009007199254740993,"
                      "\"type\":\"group\"},\"from\":{\"id\":9007199254740993,"
                      "\"is_bot\":false,\"first_name\":\"Big\","
-                     "\"last_name\":\"\"},\"text\":\"hi\"}}", &evs),
+                     "\"last_name\":\"\"},\"text\":\"hi\"}}", NULL, &evs),
            SC_PARSE_OK, "big ids: parse");
 
     if (evs.nevents == 1) {
@@ -367,12 +190,12 @@ test_group(void)
                "big ids: user id string exact");
         is_str(evs.events[0].author_name, "Big", "big ids: empty last name");
         is_int(evs.events[0].occurred_ms, 0, "big ids: no date, no time");
-        is_int(answer_for(&evs, "ok", &answer), 1, "big ids: answer");
-        ok(answer_is(&answer, "{\"method\":\"sendMessage\","
+        is_int(inline_answer(&evs, "ok", &a), 1, "big ids: answer");
+        ok(body_is(&a, "{\"method\":\"sendMessage\","
                      "\"chat_id\":-1009007199254740993,\"text\":\"ok\","
                      "\"reply_to_message_id\":2}"),
            "big ids: chat_id exact in the answer");
-        sc_answer_free(&answer);
+        sc_answer_free(&a);
     }
 
     sc_events_free(&evs);
@@ -383,10 +206,10 @@ static void
 test_kinds(void)
 {
     sc_event_t   *ev;
-    sc_answer_t   answer;
+    sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("callback_query.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("callback_query.json", NULL, &evs), SC_PARSE_OK,
            "callback_query: parses");
 
     if (evs.nevents == 1) {
@@ -402,13 +225,13 @@ test_kinds(void)
         is_int(ev->answerable, 1, "callback_query: answerable");
         is_int(ev->occurred_ms, 0, "callback_query: no date of its own");
 
-        is_int(answer_for(&evs, "A person will take over.", &answer), 1,
+        is_int(inline_answer(&evs, "A person will take over.", &a), 1,
                "callback_query: inline answer");
-        ok(answer_is(&answer, "{\"method\":\"sendMessage\","
+        ok(body_is(&a, "{\"method\":\"sendMessage\","
                      "\"chat_id\":5234567890,"
                      "\"text\":\"A person will take over.\"}"),
            "callback_query: no quote of the bot's own message");
-        sc_answer_free(&answer);
+        sc_answer_free(&a);
 
     } else {
         ok(0, "callback_query: one event");
@@ -416,7 +239,7 @@ test_kinds(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("edited_message.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("edited_message.json", NULL, &evs), SC_PARSE_OK,
            "edited_message: parses");
 
     if (evs.nevents == 1) {
@@ -434,7 +257,7 @@ test_kinds(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("channel_post.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("channel_post.json", NULL, &evs), SC_PARSE_OK,
            "channel_post: parses");
 
     if (evs.nevents == 1) {
@@ -452,7 +275,7 @@ test_kinds(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("my_chat_member.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("my_chat_member.json", NULL, &evs), SC_PARSE_OK,
            "my_chat_member: parses");
 
     if (evs.nevents == 1) {
@@ -467,20 +290,20 @@ test_kinds(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("business_message.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("business_message.json", NULL, &evs), SC_PARSE_OK,
            "business_message: parses");
 
     if (evs.nevents == 1) {
         is_str(evs.events[0].type, "message", "business_message: type");
         is_int(evs.events[0].answerable, 1, "business_message: answerable");
-        is_int(answer_for(&evs, "Yes!", &answer), 1,
+        is_int(inline_answer(&evs, "Yes!", &a), 1,
                "business_message: inline answer");
-        ok(answer_is(&answer, "{\"method\":\"sendMessage\","
+        ok(body_is(&a, "{\"method\":\"sendMessage\","
                      "\"chat_id\":5345678901,\"text\":\"Yes!\","
                      "\"reply_to_message_id\":77,"
                      "\"business_connection_id\":\"AbCdEfGhIjKlMnOp0123\"}"),
            "business_message: on behalf of the business");
-        sc_answer_free(&answer);
+        sc_answer_free(&a);
 
     } else {
         ok(0, "business_message: one event");
@@ -495,7 +318,7 @@ test_unknown(void)
 {
     char          id[SC_EXTERNAL_ID_MAX];
     size_t        i;
-    sc_answer_t   answer;
+    sc_answer_t   a;
     sc_events_t   evs;
     static const char  *odd[] = {
         "{\"update_id\":5}",
@@ -506,7 +329,7 @@ test_unknown(void)
         "{}"
     };
 
-    is_int(parse_fixture("unknown.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("unknown.json", NULL, &evs), SC_PARSE_OK,
            "unknown: parses");
     is_int(evs.nevents, 1, "unknown: one event");
 
@@ -517,7 +340,7 @@ test_unknown(void)
         ok(json_object_get(evs.events[0].raw, "paid_star_transfer") != NULL,
            "unknown: raw is the whole update");
         is_int(evs.events[0].answerable, 0, "unknown: not answerable");
-        is_int(answer_for(&evs, "x", &answer), 0,
+        is_int(inline_answer(&evs, "x", &a), 0,
                "unknown: default answer");
         snprintf(id, sizeof(id), "%s", evs.events[0].external_id);
 
@@ -527,7 +350,7 @@ test_unknown(void)
 
     sc_events_free(&evs);
 
-    if (parse_fixture("unknown.json", &evs) == SC_PARSE_OK
+    if (parse_fixture("unknown.json", NULL, &evs) == SC_PARSE_OK
         && evs.nevents == 1)
     {
         is_str(evs.events[0].external_id, id, "unknown: same id again");
@@ -536,7 +359,7 @@ test_unknown(void)
     sc_events_free(&evs);
 
     for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
-        if (parse_str(odd[i], &evs) == SC_PARSE_OK && evs.nevents == 1) {
+        if (parse_str(odd[i], NULL, &evs) == SC_PARSE_OK && evs.nevents == 1) {
             is_str(evs.events[0].type, "unsupported", "odd update %zu: %s",
                    i, odd[i]);
 
@@ -554,28 +377,29 @@ test_bad_input(void)
 {
     sc_events_t   evs;
 
-    is_int(parse_str("{\"update_id\":", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("{\"update_id\":", NULL, &evs), SC_PARSE_BAD_JSON,
            "truncated body is bad JSON");
     ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
        "bad JSON message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
     sc_events_free(&evs);
 
-    is_int(parse_str("", &evs), SC_PARSE_BAD_JSON, "empty body is bad JSON");
+    is_int(parse_str("", NULL, &evs), SC_PARSE_BAD_JSON,
+           "empty body is bad JSON");
     sc_events_free(&evs);
 
     is_int(parse_str("{\"update_id\":1,\"message\":{\"text\":\"a\\u0000b\"}}",
-                     &evs),
+                     NULL, &evs),
            SC_PARSE_BAD_JSON, "\\u0000 is refused");
     sc_events_free(&evs);
 
-    is_int(parse_str("[{\"update_id\":1}]", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("[{\"update_id\":1}]", NULL, &evs), SC_PARSE_INVALID,
            "array root is invalid");
     is_str(err, "body is not a JSON object", "array root message");
     ok(evs.root == NULL, "invalid frees the tree");
     sc_events_free(&evs);
 
-    is_int(parse_str("871234501", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("871234501", NULL, &evs), SC_PARSE_INVALID,
            "number root is invalid");
     sc_events_free(&evs);
 
@@ -584,7 +408,7 @@ test_bad_input(void)
                      "\"from\":{\"id\":\"x\",\"is_bot\":\"true\","
                      "\"first_name\":5,\"username\":[]},\"chat\":5,"
                      "\"date\":\"yesterday\",\"text\":{},\"caption\":7}}",
-                     &evs),
+                     NULL, &evs),
            SC_PARSE_OK, "mistyped message: parses");
 
     if (evs.nevents == 1) {
@@ -620,5 +444,5 @@ main(void)
     test_unknown();
     test_bad_input();
 
-    return done_testing();
+    return done_platform_testing();
 }

@@ -8,198 +8,20 @@
  */
 
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tap.h"
-#include "sc_platform.h"
-#include "sc_json.h"
-
-
+#define PLATFORM  sc_platform_twilio
 #define FIXTURES  "t/fixtures/twilio/"
-#define HASH_HEX  64
+#define PARSE_NEVER_ANSWERS
+
+#include "platform_test.h"
+
 
 #define TWIML     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 
 
-extern const sc_platform_t  sc_platform_twilio;
-
-
-static char  err[256];
-
-
-static char *
-read_file(const char *path, size_t *len)
-{
-    long   n;
-    char  *buf;
-    FILE  *f;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
-/* content_type NULL: no Content-Type header */
-static sc_parse_rc_e
-parse_buf(const char *body, size_t len, const char *content_type,
-    sc_events_t *evs)
-{
-    sc_header_t    h;
-    sc_answer_t    answer;
-    sc_request_t   rq;
-    sc_parse_rc_e  rc;
-
-    memset(&rq, 0, sizeof(sc_request_t));
-    memset(&answer, 0, sizeof(sc_answer_t));
-    rq.body = (const unsigned char *) body;
-    rq.body_len = len;
-
-    if (content_type != NULL) {
-        h.name = "Content-Type";
-        h.name_len = 12;
-        h.value = content_type;
-        h.value_len = strlen(content_type);
-        rq.headers = &h;
-        rq.nheaders = 1;
-    }
-
-    sc_events_init(evs);
-    rc = sc_platform_twilio.parse(&rq, evs, &answer, err, sizeof(err));
-
-    /* Twilio has no handshake: parse never answers by itself */
-    if (answer.status != 0 || answer.body != NULL) {
-        printf("# parse set an answer\n");
-        rc = SC_PARSE_NOMEM;
-    }
-
-    sc_answer_free(&answer);
-
-    return rc;
-}
-
-
-static sc_parse_rc_e
-parse_str(const char *body, sc_events_t *evs)
-{
-    return parse_buf(body, strlen(body),
-                     "application/x-www-form-urlencoded", evs);
-}
-
-
-static sc_parse_rc_e
-parse_fixture(const char *name, const char *content_type, sc_events_t *evs)
-{
-    char           path[256], *body;
-    size_t         len;
-    sc_parse_rc_e  rc;
-
-    snprintf(path, sizeof(path), FIXTURES "%s", name);
-
-    body = read_file(path, &len);
-    if (body == NULL) {
-        printf("# cannot read %s\n", path);
-        sc_events_init(evs);
-        return SC_PARSE_NOMEM;
-    }
-
-    rc = parse_buf(body, len, content_type, evs);
-
-    /* events borrow from the tree, never from the body: free it now */
-    free(body);
-
-    return rc;
-}
-
-
-/* "<prefix>:<64 lowercase hex>" */
-static int
-is_hash_id(const char *id, const char *prefix)
-{
-    size_t  i, n;
-
-    n = strlen(prefix);
-
-    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
-        || strlen(id) != n + 1 + HASH_HEX)
-    {
-        return 0;
-    }
-
-    for (i = n + 1; id[i] != '\0'; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-/* the inline answer when every answerable event gets text */
-static int
-inline_answer(sc_events_t *evs, const char *text, sc_answer_t *a)
-{
-    int          rc;
-    size_t       i;
-    sc_reply_t  *replies;
-
-    replies = calloc(evs->nevents + 1, sizeof(sc_reply_t));
-    if (replies == NULL) {
-        return -1;
-    }
-
-    for (i = 0; i < evs->nevents; i++) {
-        replies[i].text = evs->events[i].answerable ? (char *) text : NULL;
-    }
-
-    memset(a, 0, sizeof(sc_answer_t));
-    rc = sc_platform_twilio.inline_answer(evs, replies, a);
-    free(replies);
-
-    return rc;
-}
-
-
-static int
-body_is(sc_answer_t *a, const char *want)
-{
-    size_t  n;
-
-    n = strlen(want);
-
-    if (a->body_len != n || memcmp(a->body, want, n) != 0) {
-        printf("#   got: '%.*s'\n#   expected: '%s'\n", (int) a->body_len,
-               a->body ? a->body : "", want);
-        return 0;
-    }
-
-    return 1;
-}
+static const char  *hdr_form_utf8[] = {
+    "Content-Type", "application/x-www-form-urlencoded; charset=utf-8",
+    NULL
+};
 
 
 static void
@@ -224,8 +46,7 @@ test_sms(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("sms_inbound.form",
-                         "application/x-www-form-urlencoded", &evs),
+    is_int(parse_fixture("sms_inbound.form", HDR_FORM, &evs),
            SC_PARSE_OK, "sms_inbound: parses");
     is_int(evs.nevents, 1, "sms_inbound: one event");
 
@@ -295,9 +116,7 @@ test_whatsapp(void)
     sc_answer_t   a;
     sc_events_t   evs;
 
-    is_int(parse_fixture("whatsapp_inbound.form",
-                         "application/x-www-form-urlencoded; charset=utf-8",
-                         &evs),
+    is_int(parse_fixture("whatsapp_inbound.form", hdr_form_utf8, &evs),
            SC_PARSE_OK, "whatsapp_inbound: parses");
 
     if (evs.nevents == 1) {
@@ -419,7 +238,7 @@ test_unknown(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("event_streams.json", "application/json", &evs),
+    is_int(parse_fixture("event_streams.json", HDR_JSON, &evs),
            SC_PARSE_OK, "event_streams: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0
        && json_is_array(evs.events[0].raw),
@@ -433,7 +252,8 @@ test_unknown(void)
     sc_events_free(&evs);
 
     /* repeated names keep every value */
-    is_int(parse_str("MessageSid=SM1&From=%2B1&Body=a&Body=b&Body=c", &evs),
+    is_int(parse_str("MessageSid=SM1&From=%2B1&Body=a&Body=b&Body=c",
+                     HDR_FORM, &evs),
            SC_PARSE_OK, "repeated Body: parses");
 
     if (evs.nevents == 1) {
@@ -444,7 +264,7 @@ test_unknown(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_str("SmsSid=SM2&From=%2B1&Body=", &evs), SC_PARSE_OK,
+    is_int(parse_str("SmsSid=SM2&From=%2B1&Body=", HDR_FORM, &evs), SC_PARSE_OK,
            "SmsSid only, empty Body: parses");
 
     if (evs.nevents == 1) {
@@ -462,35 +282,37 @@ test_bad_input(void)
 {
     sc_events_t  evs;
 
-    is_int(parse_str("MessageSid=SM1&Body=a%00b", &evs), SC_PARSE_BAD_JSON,
-           "%%00 is refused");
+    is_int(parse_str("MessageSid=SM1&Body=a%00b", HDR_FORM, &evs),
+           SC_PARSE_BAD_JSON, "%%00 is refused");
     ok(strstr(err, "not a form") != NULL, "NUL message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "NUL leaves no events");
     sc_events_free(&evs);
 
-    is_int(parse_str("MessageSid=SM1&Body=caf%E9", &evs), SC_PARSE_INVALID,
-           "Latin-1 byte is refused");
+    is_int(parse_str("MessageSid=SM1&Body=caf%E9", HDR_FORM, &evs),
+           SC_PARSE_INVALID, "Latin-1 byte is refused");
     is_str(err, "form field 2 is not UTF-8", "Latin-1 message");
     ok(evs.root == NULL, "invalid frees the tree");
     sc_events_free(&evs);
 
-    is_int(parse_str("", &evs), SC_PARSE_INVALID, "empty body is invalid");
+    is_int(parse_str("", HDR_FORM, &evs), SC_PARSE_INVALID,
+           "empty body is invalid");
     is_str(err, "body has no form fields", "empty body message");
     sc_events_free(&evs);
 
-    is_int(parse_str("&&&", &evs), SC_PARSE_INVALID, "only separators");
+    is_int(parse_str("&&&", HDR_FORM, &evs), SC_PARSE_INVALID,
+           "only separators");
     sc_events_free(&evs);
 
-    is_int(parse_buf("{\"a\":", 5, "application/json", &evs),
+    is_int(parse_req("{\"a\":", 5, HDR_JSON, &evs),
            SC_PARSE_BAD_JSON, "truncated JSON body is bad JSON");
     sc_events_free(&evs);
 
-    is_int(parse_buf("\"sms\"", 5, "application/json", &evs),
+    is_int(parse_req("\"sms\"", 5, HDR_JSON, &evs),
            SC_PARSE_INVALID, "JSON string body is invalid");
     sc_events_free(&evs);
 
     /* "whatsapp" alone is no prefix; no sid at all is unsupported */
-    is_int(parse_str("From=whatsapp&Body=hi", &evs), SC_PARSE_OK,
+    is_int(parse_str("From=whatsapp&Body=hi", HDR_FORM, &evs), SC_PARSE_OK,
            "no sid: parses");
     ok(evs.nevents == 1 && strcmp(evs.events[0].type, "unsupported") == 0,
        "no sid: unsupported");
@@ -508,5 +330,5 @@ main(void)
     test_unknown();
     test_bad_input();
 
-    return done_testing();
+    return done_platform_testing();
 }

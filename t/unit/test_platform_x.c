@@ -8,141 +8,11 @@
  */
 
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "tap.h"
-#include "sc_platform.h"
-#include "sc_json.h"
-
-
+#define PLATFORM  sc_platform_x
 #define FIXTURES  "t/fixtures/x/"
-#define HASH_HEX  64
+#define PARSE_NEVER_ANSWERS
 
-
-extern const sc_platform_t  sc_platform_x;
-
-
-static char  err[256];
-
-
-static char *
-read_file(const char *path, size_t *len)
-{
-    long   n;
-    char  *buf;
-    FILE  *f;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc((size_t) n + 1);
-    if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t) n;
-
-    return buf;
-}
-
-
-static sc_parse_rc_e
-parse_buf(const char *body, size_t len, sc_events_t *evs)
-{
-    sc_answer_t    answer;
-    sc_request_t   rq;
-    sc_parse_rc_e  rc;
-
-    memset(&rq, 0, sizeof(sc_request_t));
-    memset(&answer, 0, sizeof(sc_answer_t));
-    rq.body = (const unsigned char *) body;
-    rq.body_len = len;
-
-    sc_events_init(evs);
-    rc = sc_platform_x.parse(&rq, evs, &answer, err, sizeof(err));
-
-    /* X has no POST handshake: parse never answers by itself */
-    if (answer.status != 0 || answer.body != NULL) {
-        printf("# parse set an answer\n");
-        rc = SC_PARSE_NOMEM;
-    }
-
-    sc_answer_free(&answer);
-
-    return rc;
-}
-
-
-static sc_parse_rc_e
-parse_str(const char *body, sc_events_t *evs)
-{
-    return parse_buf(body, strlen(body), evs);
-}
-
-
-static sc_parse_rc_e
-parse_fixture(const char *name, sc_events_t *evs)
-{
-    char           path[256], *body;
-    size_t         len;
-    sc_parse_rc_e  rc;
-
-    snprintf(path, sizeof(path), FIXTURES "%s", name);
-
-    body = read_file(path, &len);
-    if (body == NULL) {
-        printf("# cannot read %s\n", path);
-        sc_events_init(evs);
-        return SC_PARSE_NOMEM;
-    }
-
-    rc = parse_buf(body, len, evs);
-
-    /* events borrow from the tree, never from the body: free it now */
-    free(body);
-
-    return rc;
-}
-
-
-/* "<prefix>:<64 lowercase hex>" */
-static int
-is_hash_id(const char *id, const char *prefix)
-{
-    size_t  i, n;
-
-    n = strlen(prefix);
-
-    if (strncmp(id, prefix, n) != 0 || id[n] != ':'
-        || strlen(id) != n + 1 + HASH_HEX)
-    {
-        return 0;
-    }
-
-    for (i = n + 1; id[i] != '\0'; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
+#include "platform_test.h"
 
 
 static void
@@ -160,7 +30,7 @@ test_descriptor(void)
 
 
 static int
-crc(const char *query, sc_answer_t *answer)
+crc(const char *query, sc_answer_t *a)
 {
     sc_request_t      rq;
     sc_verify_conf_t  vc;
@@ -171,7 +41,7 @@ crc(const char *query, sc_answer_t *answer)
 
     memset(&rq, 0, sizeof(sc_request_t));
     memset(&vc, 0, sizeof(sc_verify_conf_t));
-    memset(answer, 0, sizeof(sc_answer_t));
+    memset(a, 0, sizeof(sc_answer_t));
 
     rq.is_get = 1;
     rq.query = query;
@@ -179,38 +49,36 @@ crc(const char *query, sc_answer_t *answer)
     vc.secrets = secrets;
     vc.nsecrets = 2;
 
-    return sc_platform_x.handshake(&vc, &rq, answer);
+    return sc_platform_x.handshake(&vc, &rq, a);
 }
 
 
 static void
 test_crc(void)
 {
-    sc_answer_t  answer;
+    sc_answer_t  a;
     static const char  want[] =
         "{\"response_token\":\"sha256=583uAmerwtjpykYEAEm+CEIRm6dOywK4QKRr0ha"
         "/Pd4=\"}";
 
-    is_int(crc("crc_token=challenge_string", &answer), 1,
+    is_int(crc("crc_token=challenge_string", &a), 1,
            "crc: answered");
-    is_int(answer.status, 200, "crc: 200");
-    is_str(answer.content_type, "application/json", "crc: JSON");
-    ok(answer.body_len == sizeof(want) - 1
-       && memcmp(answer.body, want, sizeof(want) - 1) == 0,
+    is_int(a.status, 200, "crc: 200");
+    is_str(a.content_type, "application/json", "crc: JSON");
+    ok(body_is(&a, want),
        "crc: reference vector, first secret, exact bytes");
-    sc_answer_free(&answer);
+    sc_answer_free(&a);
 
-    is_int(crc("nonce=1&crc_token=challenge%5Fstring&x=2", &answer), 1,
+    is_int(crc("nonce=1&crc_token=challenge%5Fstring&x=2", &a), 1,
            "crc: URL-encoded token among other args");
-    ok(answer.body_len == sizeof(want) - 1
-       && memcmp(answer.body, want, sizeof(want) - 1) == 0,
+    ok(body_is(&a, want),
        "crc: decoded before signing");
-    sc_answer_free(&answer);
+    sc_answer_free(&a);
 
-    is_int(crc("hub.challenge=1", &answer), 0, "crc: no crc_token: not ours");
-    ok(answer.status == 0 && answer.body == NULL, "crc: no answer set");
-    is_int(crc(NULL, &answer), 0, "crc: no query: not ours");
-    is_int(crc("crc_token=", &answer), 0, "crc: empty token: not ours");
+    is_int(crc("hub.challenge=1", &a), 0, "crc: no crc_token: not ours");
+    ok(a.status == 0 && a.body == NULL, "crc: no answer set");
+    is_int(crc(NULL, &a), 0, "crc: no query: not ours");
+    is_int(crc("crc_token=", &a), 0, "crc: empty token: not ours");
 }
 
 
@@ -221,7 +89,7 @@ test_mention(void)
     sc_event_t   *ev;
     sc_events_t   evs;
 
-    is_int(parse_fixture("tweet_mention.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("tweet_mention.json", NULL, &evs), SC_PARSE_OK,
            "tweet_mention: parses");
     is_int(evs.nevents, 1, "tweet_mention: one event");
 
@@ -251,7 +119,7 @@ test_mention(void)
     sc_events_free(&evs);
 
     /* a redelivery yields the same dedupe key */
-    if (parse_fixture("tweet_mention.json", &evs) == SC_PARSE_OK
+    if (parse_fixture("tweet_mention.json", NULL, &evs) == SC_PARSE_OK
         && evs.nevents == 1)
     {
         is_str(evs.events[0].external_id, "1050118621198921728",
@@ -265,7 +133,7 @@ test_mention(void)
                      "\"tweet_create_events\":[{\"id\":77,\"text\":\"@b hi\","
                      "\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\","
                      "\"user\":{\"id_str\":\"9\"},\"entities\":{"
-                     "\"user_mentions\":[{\"id_str\":\"1\"}]}}]}", &evs),
+                     "\"user_mentions\":[{\"id_str\":\"1\"}]}}]}", NULL, &evs),
            SC_PARSE_OK, "blocked mention: parses");
 
     if (evs.nevents == 1) {
@@ -285,7 +153,7 @@ test_mention(void)
                      "{\"id_str\":\"6\",\"created_at\":\"Wed Oct 10 "
                      "20:19:24 +0000 2018 \"},{\"id_str\":\"7\","
                      "\"created_at\":\"Wed Foo 10 20:19:24 +0000 2018\"}]}",
-                     &evs),
+                     NULL, &evs),
            SC_PARSE_OK, "created_at variants: parse");
 
     if (evs.nevents == 3) {
@@ -306,7 +174,7 @@ test_thread(void)
     sc_event_t   *ev;
     sc_events_t   evs;
 
-    is_int(parse_fixture("tweet_thread.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("tweet_thread.json", NULL, &evs), SC_PARSE_OK,
            "tweet_thread: parses");
     is_int(evs.nevents, 4, "tweet_thread: four events");
 
@@ -349,7 +217,7 @@ test_dm(void)
     sc_event_t   *ev;
     sc_events_t   evs;
 
-    is_int(parse_fixture("dm.json", &evs), SC_PARSE_OK, "dm: parses");
+    is_int(parse_fixture("dm.json", NULL, &evs), SC_PARSE_OK, "dm: parses");
     is_int(evs.nevents, 2, "dm: two events");
 
     if (evs.nevents != 2) {
@@ -392,7 +260,7 @@ test_activity(void)
         "tweet_delete"
     };
 
-    is_int(parse_fixture("activity.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("activity.json", NULL, &evs), SC_PARSE_OK,
            "activity: parses");
     is_int(evs.nevents, 7, "activity: seven events");
 
@@ -435,7 +303,7 @@ test_activity(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("user_event.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("user_event.json", NULL, &evs), SC_PARSE_OK,
            "user_event: parses");
 
     if (evs.nevents == 1) {
@@ -452,7 +320,7 @@ test_activity(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_fixture("replay_done.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("replay_done.json", NULL, &evs), SC_PARSE_OK,
            "replay_done: parses");
 
     if (evs.nevents == 1) {
@@ -474,7 +342,7 @@ test_v2(void)
     sc_event_t   *ev;
     sc_events_t   evs;
 
-    is_int(parse_fixture("v2_post.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("v2_post.json", NULL, &evs), SC_PARSE_OK,
            "v2_post: parses");
     is_int(evs.nevents, 1, "v2_post: one event");
 
@@ -493,7 +361,8 @@ test_v2(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"data\":[{\"id\":\"1\",\"text\":\"a\"},5]}", &evs),
+    is_int(parse_str("{\"data\":[{\"id\":\"1\",\"text\":\"a\"},5]}",
+                     NULL, &evs),
            SC_PARSE_OK, "v2 array: parses");
     is_int(evs.nevents, 2, "v2 array: two events");
 
@@ -512,7 +381,7 @@ test_unknown(void)
     char          id[SC_EXTERNAL_ID_MAX];
     sc_events_t   evs;
 
-    is_int(parse_fixture("unknown.json", &evs), SC_PARSE_OK,
+    is_int(parse_fixture("unknown.json", NULL, &evs), SC_PARSE_OK,
            "unknown: parses");
     is_int(evs.nevents, 1, "unknown: one event");
 
@@ -535,7 +404,7 @@ test_unknown(void)
     is_int(parse_str("{\"spaces_events\":[{\"space_id\":\"1YqKDqWqdPLsV\","
                      "\"created_timestamp\":\"1700000000000\","
                      "\"type\":\"space_started\"}],"
-                     "\"for_user_id\":\"2244994945\"}", &evs),
+                     "\"for_user_id\":\"2244994945\"}", NULL, &evs),
            SC_PARSE_OK, "unknown reordered: parses");
 
     if (evs.nevents == 1) {
@@ -548,7 +417,7 @@ test_unknown(void)
     /* known events plus an unknown member: both kept */
     is_int(parse_str("{\"for_user_id\":\"1\",\"tweet_delete_events\":[{"
                      "\"status\":{\"id\":\"2\",\"user_id\":\"1\"}}],"
-                     "\"new_events\":[]}", &evs),
+                     "\"new_events\":[]}", NULL, &evs),
            SC_PARSE_OK, "known + unknown: parses");
     is_int(evs.nevents, 2, "known + unknown: two events");
 
@@ -559,7 +428,7 @@ test_unknown(void)
 
     sc_events_free(&evs);
 
-    is_int(parse_str("{\"for_user_id\":\"1\"}", &evs), SC_PARSE_OK,
+    is_int(parse_str("{\"for_user_id\":\"1\"}", NULL, &evs), SC_PARSE_OK,
            "no events at all: parses");
     is_int(evs.nevents, 1, "no events at all: stored as unsupported");
     sc_events_free(&evs);
@@ -573,32 +442,34 @@ test_bad_input(void)
     unsigned      all;
     sc_events_t   evs;
 
-    is_int(parse_str("{\"for_user_id\":", &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_str("{\"for_user_id\":", NULL, &evs), SC_PARSE_BAD_JSON,
            "truncated body is bad JSON");
     ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
        "bad JSON message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "bad JSON leaves no events");
     sc_events_free(&evs);
 
-    is_int(parse_str("", &evs), SC_PARSE_BAD_JSON, "empty body is bad JSON");
+    is_int(parse_str("", NULL, &evs), SC_PARSE_BAD_JSON,
+           "empty body is bad JSON");
     is_str(err, "body is empty, JSON was expected", "empty body message");
     sc_events_free(&evs);
 
-    is_int(parse_buf("{}\0{}", 5, &evs), SC_PARSE_BAD_JSON,
+    is_int(parse_req("{}\0{}", 5, NULL, &evs), SC_PARSE_BAD_JSON,
            "bytes after the document are refused");
     sc_events_free(&evs);
 
-    is_int(parse_str("[{\"for_user_id\":\"1\"}]", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("[{\"for_user_id\":\"1\"}]", NULL, &evs), SC_PARSE_INVALID,
            "array root is invalid");
     is_str(err, "body is not a JSON object", "array root message");
     ok(evs.root == NULL, "invalid frees the tree");
     sc_events_free(&evs);
 
-    is_int(parse_str("\"tweet\"", &evs), SC_PARSE_INVALID,
+    is_int(parse_str("\"tweet\"", NULL, &evs), SC_PARSE_INVALID,
            "string root is invalid");
     sc_events_free(&evs);
 
-    is_int(parse_str("null", &evs), SC_PARSE_INVALID, "null root is invalid");
+    is_int(parse_str("null", NULL, &evs), SC_PARSE_INVALID,
+           "null root is invalid");
     sc_events_free(&evs);
 
     /* mistyped members: every item still accounted for */
@@ -612,7 +483,7 @@ test_bad_input(void)
                      "\"message_data\":\"x\"}}],"
                      "\"follow_events\":\"x\","
                      "\"block_events\":[{\"type\":\"ban\"}],"
-                     "\"user_event\":[]}", &evs),
+                     "\"user_event\":[]}", NULL, &evs),
            SC_PARSE_OK, "mistyped: parses");
     is_int(evs.nevents, 7, "mistyped: seven events");
 
@@ -672,7 +543,7 @@ test_too_many(void)
 
     sprintf(p, "]}");
 
-    is_int(parse_str(body, &evs), SC_PARSE_TOO_MANY,
+    is_int(parse_str(body, NULL, &evs), SC_PARSE_TOO_MANY,
            "too many: %zu events refused", n);
     ok(strstr(err, "more than") != NULL, "too many message: %s", err);
     ok(evs.root == NULL && evs.nevents == 0, "too many: freed");
@@ -687,7 +558,7 @@ test_too_many(void)
 
     sprintf(p, "]}");
 
-    is_int(parse_str(body, &evs), SC_PARSE_OK, "the cap: parses");
+    is_int(parse_str(body, NULL, &evs), SC_PARSE_OK, "the cap: parses");
     is_int(evs.nevents, SC_EVENTS_MAX, "the cap: all events");
     sc_events_free(&evs);
 
@@ -834,5 +705,5 @@ main(void)
     test_bad_input();
     test_too_many();
 
-    return done_testing();
+    return done_platform_testing();
 }
