@@ -91,7 +91,7 @@ comment on column social_care.events.raw is
 create index if not exists events_received_at_idx
     on social_care.events (received_at);
 create index if not exists events_thread_idx
-    on social_care.events (platform, thread_id, received_at);
+    on social_care.events (platform, thread_id, author_id, received_at);
 
 create table if not exists social_care.replies (
     id          bigint generated always as identity primary key,
@@ -173,17 +173,26 @@ comment on table social_care.escalations is
 --
 -- rows is a JSON array of event objects.  New events are inserted with their
 -- holding reply and its delivery job; events already stored, or repeated in
--- the same batch, are reported as duplicates and store nothing.  One call is
--- one statement, so a batch is stored whole or not at all.
+-- the same batch, are reported as duplicates and store nothing.  A holding
+-- reply is kept only if the same author got none in the same thread within
+-- the row's reply_cooldown seconds (and only the first of a batch), so a
+-- chatty customer or two bots talking never loop.  One call is one
+-- statement, so a batch is stored whole or not at all.
 -- The answer has one row per input element, in input order.
 
-create or replace function social_care.ingest(rows jsonb)
-returns table (ord bigint, id bigint, duplicate boolean)
+drop function if exists social_care.ingest(jsonb);
+
+create function social_care.ingest(rows jsonb)
+returns table (ord bigint, id bigint, duplicate boolean, replied boolean)
 language sql
 as $$
 with input as (
     select t.*,
-           min(t.n) over (partition by t.platform, t.external_id) as first_n
+           min(t.n) over (partition by t.platform, t.external_id) as first_n,
+           row_number() over (partition by t.platform, t.thread_id,
+                                           t.author_id,
+                                           t.reply_text is null
+                              order by t.n) as reply_rank
     from rows from (jsonb_to_recordset(rows) as (
              platform text, external_id text, channel text,
              event_type text, thread_id text, author_id text,
@@ -192,12 +201,13 @@ with input as (
              from_brand boolean, text text, occurred_at timestamptz,
              category text, sentiment real, priority smallint,
              topics text[], pii text[], raw jsonb,
-             reply_text text, reply_visibility text, reply_status text))
+             reply_text text, reply_visibility text, reply_status text,
+             reply_cooldown integer))
          with ordinality as t(platform, external_id, channel, event_type,
              thread_id, author_id, author_handle, author_name,
              author_followers, visibility, from_brand, text, occurred_at,
              category, sentiment, priority, topics, pii, raw, reply_text,
-             reply_visibility, reply_status, n)
+             reply_visibility, reply_status, reply_cooldown, n)
 ),
 ins as (
     insert into social_care.events as e
@@ -227,6 +237,20 @@ rep as (
                 and i.external_id = ins.external_id
                 and i.n = i.first_n
     where i.reply_text is not null
+      and (i.reply_rank = 1 or i.author_id is null
+           or coalesce(i.reply_cooldown, 0) = 0)
+      and not (coalesce(i.reply_cooldown, 0) > 0
+               and i.author_id is not null
+               and exists (
+                   select 1
+                   from social_care.events pe
+                   join social_care.replies pr on pr.event_id = pe.id
+                   where pe.platform = i.platform
+                     and pe.thread_id is not distinct from i.thread_id
+                     and pe.author_id = i.author_id
+                     and pr.kind = 'holding'
+                     and pr.created_at > now() - make_interval(
+                                                secs => i.reply_cooldown)))
     returning r.id, r.event_id, r.status
 ),
 job as (
@@ -235,10 +259,12 @@ job as (
     from rep
     where rep.status = 'pending'
 )
-select i.n, coalesce(ins.id, old.id), (ins.id is null or i.n <> i.first_n)
+select i.n, coalesce(ins.id, old.id), (ins.id is null or i.n <> i.first_n),
+       (rep.id is not null and i.n = i.first_n)
 from input i
 left join ins on ins.platform = i.platform
              and ins.external_id = i.external_id
+left join rep on rep.event_id = ins.id
 left join social_care.events old on old.platform = i.platform
                                  and old.external_id = i.external_id
 order by i.n
@@ -246,4 +272,5 @@ $$;
 
 comment on function social_care.ingest(jsonb) is
     'Stores a batch of normalized events with their holding replies and '
-    'delivery jobs in one statement; returns (ord, id, duplicate) per input row';
+    'delivery jobs in one statement; returns (ord, id, duplicate, replied) '
+    'per input row';

@@ -14,7 +14,14 @@
 
 #include "sc_verify.h"
 #include "sc_platform.h"
+#include "sc_classify.h"
+#include "sc_reply.h"
 #include "sc_pg.h"
+
+
+#define SC_STORE_RAW_OFF       0
+#define SC_STORE_RAW_ON        1
+#define SC_STORE_RAW_REDACTED  2
 
 
 typedef struct {
@@ -26,7 +33,15 @@ typedef struct {
     ngx_uint_t        batch;
     ngx_uint_t        max_pending;
     sc_pg_pool_t     *pool;        /* per worker, from init_process */
+    sc_rules_t       *default_rules;
+    ngx_array_t      *rules;       /* of ngx_social_care_rules_t: loaded once */
 } ngx_social_care_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t         path;
+    sc_rules_t       *rules;
+} ngx_social_care_rules_t;
 
 
 typedef struct {
@@ -39,6 +54,17 @@ typedef struct {
     time_t                     max_skew;
     ngx_http_complex_value_t  *public_url;
     sc_verify_conf_t           verify;       /* what the platform checks */
+
+    ngx_str_t                  rules_path;
+    sc_rules_t                *rules;
+    ngx_int_t                  influencer_followers;
+    ngx_uint_t                 store_raw;
+
+    ngx_array_t               *reply_templates;  /* of ngx_str_t[4] */
+    ngx_array_t               *reply_vars;       /* of ngx_str_t[2] */
+    ngx_str_t                  business_hours;
+    time_t                     reply_cooldown;
+    sc_reply_conf_t           *reply;
 } ngx_social_care_loc_conf_t;
 
 

@@ -24,6 +24,8 @@ typedef struct {
     ngx_http_request_t          *request;
     sc_request_t                 rq;
     sc_events_t                  events;
+    sc_class_t                  *classes;     /* NULL intent: unclassified */
+    unsigned                    *classified;
     sc_reply_t                  *replies;
     sc_pg_write_t               *write;
     off_t                        body_seen;
@@ -45,6 +47,8 @@ static ngx_int_t ngx_social_care_send_answer(ngx_http_request_t *r,
     sc_answer_t *answer);
 static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
     ngx_social_care_loc_conf_t *slcf);
+static int ngx_social_care_class_json(json_t *o, sc_class_t *cls);
+static int ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode);
 static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
 static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
@@ -287,6 +291,7 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     size_t                        len;
     ngx_int_t                     rc;
     ngx_uint_t                    i, nrows;
+    sc_event_t                   *ev;
     sc_pg_write_t                *w;
     sc_answer_t                   answer;
     sc_verify_rc_e                vrc;
@@ -390,12 +395,32 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     nrows = ctx->events.nevents;
 
     ctx->replies = ngx_pcalloc(r->pool, sizeof(sc_reply_t) * (nrows + 1));
-    if (ctx->replies == NULL) {
+    ctx->classes = ngx_pcalloc(r->pool, sizeof(sc_class_t) * (nrows + 1));
+    ctx->classified = ngx_pcalloc(r->pool, sizeof(unsigned) * (nrows + 1));
+
+    if (ctx->replies == NULL || ctx->classes == NULL
+        || ctx->classified == NULL)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     for (i = 0; i < nrows; i++) {
-        if (sc_reply_compose(NULL, &ctx->events.events[i], NULL,
+        ev = &ctx->events.events[i];
+
+        /* what people wrote is classified; statuses, reads... are not */
+        if (ev->text != NULL) {
+            if (sc_classify(slcf->rules, ev, slcf->influencer_followers,
+                            &ctx->classes[i])
+                != 0)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ctx->classified[i] = 1;
+        }
+
+        if (sc_reply_compose(slcf->reply, ev,
+                             ctx->classified[i] ? &ctx->classes[i] : NULL,
                              slcf->platform->name, ctx->rq.now, 0,
                              &ctx->replies[i])
             < 0)
@@ -519,6 +544,74 @@ ngx_social_care_set_str(json_t *o, const char *key, const char *value)
 }
 
 
+/* category, sentiment, priority, topics and pii: in a row and an answer */
+
+static int
+ngx_social_care_class_json(json_t *o, sc_class_t *cls)
+{
+    size_t   i;
+    json_t  *topics, *pii;
+
+    topics = json_array();
+    pii = json_array();
+
+    if (json_object_set_new(o, "topics", topics)
+        || json_object_set_new(o, "pii", pii))
+    {
+        return -1;
+    }
+
+    for (i = 0; i < cls->ntopics; i++) {
+        if (json_array_append_new(topics, json_string(cls->topics[i]))) {
+            return -1;
+        }
+    }
+
+    if (sc_pii_names(cls->pii, pii) != 0) {
+        return -1;
+    }
+
+    return json_object_set_new(o, "category",
+                               json_string(sc_intent_name(cls->intent)))
+           || json_object_set_new(o, "sentiment",
+                                  json_real((double) (int) (cls->sentiment
+                                                            * 1000)
+                                            / 1000))
+           || json_object_set_new(o, "priority",
+                                  json_integer(cls->priority));
+}
+
+
+/*
+ * social_care_store_raw: the platform's own object as it came, with its
+ * private data masked (a copy: the event's strings point into the
+ * original), or not at all.
+ */
+
+static int
+ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode)
+{
+    json_t  *copy;
+
+    if (raw == NULL || mode == SC_STORE_RAW_OFF) {
+        return 0;
+    }
+
+    if (mode == SC_STORE_RAW_ON) {
+        return json_object_set(row, "raw", raw);
+    }
+
+    copy = json_deep_copy(raw);
+    if (copy == NULL) {
+        return -1;
+    }
+
+    (void) sc_pii_redact_json(copy);
+
+    return json_object_set_new(row, "raw", copy);
+}
+
+
 /*
  * The rows for social_care.ingest(): JSON objects separated by commas,
  * without the enclosing brackets, so a batch is their concatenation.
@@ -573,10 +666,16 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
                                        ? "public" : "private")
             || json_object_set_new(row, "from_brand",
                                    json_boolean(ev->from_brand))
-            || ngx_social_care_set_str(row, "text", ev->text)
-            || ngx_social_care_set_str(row, "category", "unclassified")
-            || json_object_set_new(row, "priority", json_integer(4))
-            || (ev->raw && json_object_set(row, "raw", ev->raw)))
+            || ngx_social_care_set_str(row, "text",
+                                       ctx->classified[i]
+                                       && ctx->classes[i].redacted
+                                       ? ctx->classes[i].redacted : ev->text)
+            || (ctx->classified[i]
+                && ngx_social_care_class_json(row, &ctx->classes[i]))
+            || ngx_social_care_raw(row, ev->raw, slcf->store_raw)
+            || (rp->text
+                && json_object_set_new(row, "reply_cooldown",
+                                       json_integer(slcf->reply_cooldown))))
         {
             goto failed;
         }
@@ -700,9 +799,9 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
     slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
 
     if (slcf->platform->inline_answer && ctx->events.nevents) {
-        /* a duplicate gets no second reply */
+        /* a duplicate, or an author in the reply cooldown, gets none */
         for (i = 0; i < ctx->events.nevents; i++) {
-            if (results[i].duplicate) {
+            if (!results[i].replied) {
                 sc_reply_free(&ctx->replies[i]);
             }
         }
@@ -740,7 +839,7 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 
         reply = json_null();
 
-        if (rp->text && !(results && results[i].duplicate)) {
+        if (rp->text && results && results[i].replied) {
             reply = json_pack("{s:s, s:s}", "text", rp->text, "visibility",
                               rp->visibility == SC_VISIBILITY_PUBLIC
                               ? "public" : "private");
@@ -752,9 +851,10 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
             || json_object_set_new(item, "external_id",
                                    json_string(ev->external_id))
             || json_object_set_new(item, "type", json_string(ev->type))
-            || json_object_set_new(item, "category",
-                                   json_string("unclassified"))
-            || json_object_set_new(item, "priority", json_integer(4))
+            || (ctx->classified[i]
+                ? ngx_social_care_class_json(item, &ctx->classes[i])
+                : json_object_set_new(item, "category", json_null())
+                  || json_object_set_new(item, "priority", json_null()))
             || json_object_set_new(item, "reply", reply))
         {
             goto failed;
@@ -928,6 +1028,12 @@ ngx_social_care_cleanup(void *data)
     if (ctx->replies) {
         for (i = 0; i < ctx->events.nevents; i++) {
             sc_reply_free(&ctx->replies[i]);
+        }
+    }
+
+    if (ctx->classes) {
+        for (i = 0; i < ctx->events.nevents; i++) {
+            sc_class_free(&ctx->classes[i]);
         }
     }
 

@@ -32,8 +32,24 @@ static char *ngx_social_care_public_key_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
     sc_secret_t *secret);
+static char *ngx_social_care_reply_template(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_social_care_merge_care(ngx_conf_t *cf,
+    ngx_social_care_loc_conf_t *prev, ngx_social_care_loc_conf_t *conf);
+static sc_rules_t *ngx_social_care_load_rules(ngx_conf_t *cf,
+    ngx_str_t *path);
+static void ngx_social_care_free_rules(void *data);
+static void ngx_social_care_free_reply(void *data);
 static ngx_int_t ngx_social_care_init_process(ngx_cycle_t *cycle);
 static void ngx_social_care_exit_process(ngx_cycle_t *cycle);
+
+
+static ngx_conf_enum_t  ngx_social_care_store_raw[] = {
+    { ngx_string("off"), SC_STORE_RAW_OFF },
+    { ngx_string("on"), SC_STORE_RAW_ON },
+    { ngx_string("redacted"), SC_STORE_RAW_REDACTED },
+    { ngx_null_string, 0 }
+};
 
 
 static ngx_conf_num_bounds_t  ngx_social_care_pool_bounds = {
@@ -98,6 +114,55 @@ static ngx_command_t  ngx_social_care_commands[] = {
       ngx_conf_set_size_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_social_care_loc_conf_t, max_body),
+      NULL },
+
+    { ngx_string("social_care_rules"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, rules_path),
+      NULL },
+
+    { ngx_string("social_care_influencer_followers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, influencer_followers),
+      NULL },
+
+    { ngx_string("social_care_store_raw"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, store_raw),
+      &ngx_social_care_store_raw },
+
+    { ngx_string("social_care_reply"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE4,
+      ngx_social_care_reply_template,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, reply_templates),
+      NULL },
+
+    { ngx_string("social_care_reply_set"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_social_care_reply_template,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, reply_vars),
+      NULL },
+
+    { ngx_string("social_care_business_hours"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, business_hours),
+      NULL },
+
+    { ngx_string("social_care_reply_cooldown"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_social_care_loc_conf_t, reply_cooldown),
       NULL },
 
     { ngx_string("social_care_db"),
@@ -248,6 +313,9 @@ ngx_social_care_create_loc_conf(ngx_conf_t *cf)
 
     slcf->max_body = NGX_CONF_UNSET_SIZE;
     slcf->max_skew = NGX_CONF_UNSET;
+    slcf->influencer_followers = NGX_CONF_UNSET;
+    slcf->store_raw = NGX_CONF_UNSET_UINT;
+    slcf->reply_cooldown = NGX_CONF_UNSET;
 
     return slcf;
 }
@@ -263,7 +331,9 @@ ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_core_loc_conf_t          *clcf;
     ngx_http_compile_complex_value_t   ccv;
 
-    static ngx_str_t  default_url = ngx_string("$scheme://$host$request_uri");
+    /* $http_host: the port too, as the platform called it */
+    static ngx_str_t  default_url =
+                          ngx_string("$scheme://$http_host$request_uri");
 
     ngx_conf_merge_size_value(conf->max_body, prev->max_body, 1024 * 1024);
     ngx_conf_merge_sec_value(conf->max_skew, prev->max_skew, 300);
@@ -282,6 +352,10 @@ ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->public_url == NULL) {
         conf->public_url = prev->public_url;
+    }
+
+    if (ngx_social_care_merge_care(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (conf->platform == NULL) {
@@ -330,6 +404,247 @@ ngx_social_care_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->client_max_body_size = 0;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Classification and holding replies: inherited as a whole, then built
+ * once per intake location (templates are checked here, so a bad one
+ * fails nginx -t with its text).
+ */
+
+static char *
+ngx_social_care_merge_care(ngx_conf_t *cf, ngx_social_care_loc_conf_t *prev,
+    ngx_social_care_loc_conf_t *conf)
+{
+    char                *spec;
+    ngx_str_t           *v;
+    ngx_uint_t           i;
+    sc_hours_t           hours;
+    ngx_pool_cleanup_t  *cln;
+    char                 err[256];
+
+    ngx_conf_merge_str_value(conf->rules_path, prev->rules_path, "");
+    ngx_conf_merge_value(conf->influencer_followers,
+                         prev->influencer_followers, 10000);
+    ngx_conf_merge_uint_value(conf->store_raw, prev->store_raw,
+                              SC_STORE_RAW_REDACTED);
+    ngx_conf_merge_str_value(conf->business_hours, prev->business_hours, "");
+    ngx_conf_merge_sec_value(conf->reply_cooldown, prev->reply_cooldown,
+                             1800);
+
+    if (conf->reply_templates == NULL) {
+        conf->reply_templates = prev->reply_templates;
+    }
+
+    if (conf->reply_vars == NULL) {
+        conf->reply_vars = prev->reply_vars;
+    }
+
+    if (conf->platform == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    conf->rules = ngx_social_care_load_rules(cf, &conf->rules_path);
+    if (conf->rules == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->reply = sc_reply_conf_create();
+    if (conf->reply == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        sc_reply_conf_free(conf->reply);
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_social_care_free_reply;
+    cln->data = conf->reply;
+
+    if (conf->business_hours.len) {
+        /* the value is NUL-terminated by the configuration parser */
+        spec = (char *) conf->business_hours.data;
+
+        if (sc_hours_parse(spec, &hours, err, sizeof(err)) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "social_care_business_hours: %s", err);
+            return NGX_CONF_ERROR;
+        }
+
+        i = sc_reply_conf_set_hours(conf->reply, &hours);
+        sc_hours_free(&hours);
+
+        if (i != 0) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->reply_vars) {
+        v = conf->reply_vars->elts;
+
+        for (i = 0; i < conf->reply_vars->nelts; i += 2) {
+            if (sc_reply_conf_set(conf->reply, (char *) v[i].data,
+                                  (char *) v[i + 1].data)
+                != 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "social_care_reply_set: unknown name or "
+                                   "bad value \"%V\" \"%V\"", &v[i],
+                                   &v[i + 1]);
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
+
+    if (conf->reply_templates) {
+        v = conf->reply_templates->elts;
+
+        for (i = 0; i < conf->reply_templates->nelts; i += 4) {
+            if (sc_reply_conf_set_template(conf->reply, (char *) v[i].data,
+                                           (char *) v[i + 1].data,
+                                           (char *) v[i + 2].data,
+                                           (char *) v[i + 3].data,
+                                           err, sizeof(err))
+                != 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "social_care_reply: %s", err);
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* rules files are loaded once per configuration, however many locations */
+
+static sc_rules_t *
+ngx_social_care_load_rules(ngx_conf_t *cf, ngx_str_t *path)
+{
+    ngx_uint_t                    i;
+    sc_rules_t                   *rules;
+    ngx_pool_cleanup_t           *cln;
+    ngx_social_care_rules_t      *loaded;
+    ngx_social_care_main_conf_t  *smcf;
+    char                          err[512];
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_social_care_module);
+
+    if (path->len == 0 && smcf->default_rules) {
+        return smcf->default_rules;
+    }
+
+    if (path->len) {
+        if (ngx_conf_full_name(cf->cycle, path, 1) != NGX_OK) {
+            return NULL;
+        }
+
+        if (smcf->rules == NULL) {
+            smcf->rules = ngx_array_create(cf->pool, 2,
+                                           sizeof(ngx_social_care_rules_t));
+            if (smcf->rules == NULL) {
+                return NULL;
+            }
+        }
+
+        loaded = smcf->rules->elts;
+
+        for (i = 0; i < smcf->rules->nelts; i++) {
+            if (loaded[i].path.len == path->len
+                && ngx_strncmp(loaded[i].path.data, path->data, path->len)
+                   == 0)
+            {
+                return loaded[i].rules;
+            }
+        }
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    err[0] = '\0';
+    rules = sc_rules_load(path->len ? (char *) path->data : NULL, err,
+                          sizeof(err));
+
+    if (rules == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "social_care_rules: %s",
+                           err[0] ? err : "cannot load the rules");
+        return NULL;
+    }
+
+    cln->handler = ngx_social_care_free_rules;
+    cln->data = rules;
+
+    if (path->len == 0) {
+        smcf->default_rules = rules;
+        return rules;
+    }
+
+    loaded = ngx_array_push(smcf->rules);
+    if (loaded == NULL) {
+        return NULL;
+    }
+
+    loaded->path = *path;
+    loaded->rules = rules;
+
+    return rules;
+}
+
+
+static void
+ngx_social_care_free_rules(void *data)
+{
+    sc_rules_free(data);
+}
+
+
+static void
+ngx_social_care_free_reply(void *data)
+{
+    sc_reply_conf_free(data);
+}
+
+
+/* social_care_reply and social_care_reply_set: their arguments, kept */
+
+static char *
+ngx_social_care_reply_template(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_array_t  **a;
+    ngx_str_t     *value, *v;
+    ngx_uint_t     i, n;
+
+    a = (ngx_array_t **) ((char *) conf + cmd->offset);
+    n = cf->args->nelts - 1;
+
+    if (*a == NULL) {
+        *a = ngx_array_create(cf->pool, 4 * n, sizeof(ngx_str_t));
+        if (*a == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    v = ngx_array_push_n(*a, n);
+    if (v == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 0; i < n; i++) {
+        v[i] = value[i + 1];
+    }
 
     return NGX_CONF_OK;
 }

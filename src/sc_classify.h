@@ -43,6 +43,10 @@ typedef enum {
 #define SC_PII_PHONE     0x0040
 #define SC_PII_SECRET    0x0080  /* a PIN, password or passcode mentioned */
 
+/* the kinds that must not stay in public view (emails, phones may) */
+#define SC_PII_SENSITIVE  (SC_PII_CARD | SC_PII_IBAN | SC_PII_ACCOUNT        \
+                           | SC_PII_ROUTING | SC_PII_NATIONAL | SC_PII_SECRET)
+
 
 typedef struct sc_rules_s  sc_rules_t;
 
@@ -83,12 +87,24 @@ void sc_class_free(sc_class_t *cls);
 /* "complaint", "question", ... */
 const char *sc_intent_name(sc_intent_e intent);
 
-/* appends the names of the kinds in mask to a JSON array */
+/* appends the names of the kinds in mask to a JSON array; 0, or -1 */
 int sc_pii_names(unsigned mask, json_t *array);
 
 /*
+ * Finds the private data in text[0, len): *kinds gets the SC_PII_* found,
+ * and, when redacted is not NULL and something was found, *redacted a
+ * malloc'd NUL-terminated copy with each item masked (NULL otherwise).
+ * Returns 0, or -1 when out of memory.
+ */
+int sc_pii_redact(const char *text, size_t len, unsigned *kinds,
+    char **redacted);
+
+/*
  * Masks private data in every string of a JSON tree in place (the raw
- * payload stored beside the redacted text).  Returns the kinds found.
+ * payload stored beside the redacted text), except identifiers: the values
+ * of keys "id", "mid", "..._id" and "...Id" are the platform's references.
+ * Strings are replaced, so an event's borrowed pointers into the tree
+ * dangle afterwards: classify first.  Returns the kinds found.
  */
 unsigned sc_pii_redact_json(json_t *root);
 

@@ -23,7 +23,7 @@
 
 
 #define SC_PG_INGEST_SQL                                                      \
-    "select ord, id, duplicate from social_care.ingest($1::jsonb)"
+    "select ord, id, duplicate, replied from social_care.ingest($1::jsonb)"
 
 #define SC_PG_BACKOFF_MIN   100
 #define SC_PG_BACKOFF_MAX   2000
@@ -937,7 +937,7 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
     if (res == NULL
         || PQresultStatus(res) != PGRES_TUPLES_OK
         || (ngx_uint_t) PQntuples(res) != pc->batch_rows
-        || PQnfields(res) != 3)
+        || PQnfields(res) != 4)
     {
         ngx_log_error(NGX_LOG_ERR, pool->log, 0,
                       "social_care: storing %ui events failed: %s",
@@ -1004,6 +1004,7 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
             w->results[n].id = PQgetisnull(res, k, 1) ? 0
                                                       : strtoll(v, NULL, 10);
             w->results[n].duplicate = PQgetvalue(res, k, 2)[0] == 't';
+            w->results[n].replied = PQgetvalue(res, k, 3)[0] == 't';
         }
 
         pool->pending--;

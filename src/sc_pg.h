@@ -33,7 +33,8 @@ typedef void (*sc_pg_write_handler_pt)(sc_pg_write_t *w,
 
 typedef struct {
     int64_t                  id;
-    ngx_uint_t               duplicate;
+    unsigned                 duplicate:1;
+    unsigned                 replied:1;    /* its holding reply was kept */
 } sc_pg_row_t;
 
 

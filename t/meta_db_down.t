@@ -23,7 +23,9 @@ my $workers = 2;
 my $pool = 2;
 my %conf = (workers => $workers,
             http => "    social_care_db_timeout ${timeout}s;\n"
-                    . "    social_care_db_pool $pool;\n");
+                    . "    social_care_db_pool $pool;\n"
+                    # every accepted message is counted with its reply
+                    . "    social_care_reply_cooldown 0;\n");
 
 $t->nginx_start(%conf);
 

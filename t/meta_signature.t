@@ -22,7 +22,8 @@ $t->write_file('conf/old.secret', "$old\n");
 $t->write_file('conf/new.secret', "$new\r\n");
 
 $t->pg_start;
-$t->nginx_start(locations => <<'EOF');
+$t->nginx_start(http => "    social_care_reply_cooldown 0;\n",
+                locations => <<'EOF');
         location = /hooks/meta {
             social_care meta;
             social_care_secret_file meta.secret;
