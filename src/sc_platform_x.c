@@ -79,6 +79,7 @@ static sc_parse_rc_e sc_x_user_event(sc_x_ctx_t *ctx, json_t *item);
 static sc_parse_rc_e sc_x_replay(sc_x_ctx_t *ctx, json_t *item);
 static sc_parse_rc_e sc_x_post(sc_x_ctx_t *ctx, json_t *item);
 static void sc_x_author(sc_x_ctx_t *ctx, sc_event_t *ev, json_t *user);
+static void sc_x_followers(sc_event_t *ev, json_t *user);
 static const char *sc_x_user_id(sc_x_ctx_t *ctx, json_t *user);
 static int64_t sc_x_created_at_ms(const char *s);
 
@@ -409,6 +410,7 @@ sc_x_dm(sc_x_ctx_t *ctx, json_t *item)
                                         "screen_name");
         ev->author_name = sc_json_str(json_object_get(ctx->users, sender),
                                       "name");
+        sc_x_followers(ev, json_object_get(ctx->users, sender));
     }
 
     ev->text = sc_json_path_str(mc, "message_data.text");
@@ -639,6 +641,7 @@ sc_x_post(sc_x_ctx_t *ctx, json_t *item)
         if (sc_json_same(sc_json_str(u, "id"), author)) {
             ev->author_handle = sc_json_str(u, "username");
             ev->author_name = sc_json_str(u, "name");
+            sc_x_followers(ev, sc_json_path(u, "public_metrics"));
             break;
         }
     }
@@ -647,13 +650,27 @@ sc_x_post(sc_x_ctx_t *ctx, json_t *item)
 }
 
 
-/* a user object; followers_count has no place in sc_event_t yet */
+/* a user object; the follower count feeds the influencer priority */
 static void
 sc_x_author(sc_x_ctx_t *ctx, sc_event_t *ev, json_t *user)
 {
     ev->author_id = sc_x_user_id(ctx, user);
     ev->author_handle = sc_json_str(user, "screen_name");
     ev->author_name = sc_json_str(user, "name");
+    sc_x_followers(ev, user);
+}
+
+
+static void
+sc_x_followers(sc_event_t *ev, json_t *user)
+{
+    int64_t  n;
+
+    if (sc_json_int64(json_object_get(user, "followers_count"), &n) == 0
+        && n > 0)
+    {
+        ev->author_followers = n;
+    }
 }
 
 
