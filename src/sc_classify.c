@@ -1066,12 +1066,13 @@ sc_fold_latin1(uint32_t cp, int *upper)
 /*
  * A link at s: "http://", "https://", "www.", or a domain with a path
  * ("bit.ly/x") or with a top-level domain spammers use.  Its length (up
- * to the next blank), 0 if none.
+ * to the next blank), 0 if none.  Reads no further than the domain unless
+ * it is a link, which the caller then skips: each byte is read once.
  */
 static size_t
 sc_url_len(const char *s, size_t len)
 {
-    size_t       n, i, dots, label, tld;
+    size_t       i, k, dots, label, tld;
     const char  *t;
 
     static const char  *tlds[] = {
@@ -1080,22 +1081,18 @@ sc_url_len(const char *s, size_t len)
         "live", "top", "ru", "cc", "gg", "tk", "win", "vip", NULL
     };
 
-    for (n = 0; n < len && s[n] != ' ' && s[n] != '\n' && s[n] != '\t'; n++) {
-        /* the run */
-    }
-
-    if ((n > 7 && strncasecmp(s, "http://", 7) == 0)
-        || (n > 8 && strncasecmp(s, "https://", 8) == 0)
-        || (n > 4 && strncasecmp(s, "www.", 4) == 0))
+    if ((len > 7 && strncasecmp(s, "http://", 7) == 0)
+        || (len > 8 && strncasecmp(s, "https://", 8) == 0)
+        || (len > 4 && strncasecmp(s, "www.", 4) == 0))
     {
-        return n;
+        goto link;
     }
 
     dots = 0;
     label = 0;
     tld = 0;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < len; i++) {
         if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') {
             label++;
             tld++;
@@ -1115,21 +1112,31 @@ sc_url_len(const char *s, size_t len)
         return 0;
     }
 
-    if (i < n && s[i] == '/') {
-        return n;
+    if (i < len && s[i] == '/') {
+        goto link;
     }
 
     /* a bare domain only with a known ending: "luckyspin.bet" */
+    if (i < len && s[i] > ' ' && memchr(".,!?)", s[i], 5) == NULL) {
+        return 0;
+    }
+
     t = s + i - tld;
-    for (dots = 0; tlds[dots] != NULL; dots++) {
-        if (strlen(tlds[dots]) == tld && strncasecmp(t, tlds[dots], tld) == 0
-            && (i == n || strchr(".,!?)", s[i]) != NULL))
-        {
-            return n;
+    for (k = 0; tlds[k] != NULL; k++) {
+        if (strlen(tlds[k]) == tld && strncasecmp(t, tlds[k], tld) == 0) {
+            goto link;
         }
     }
 
     return 0;
+
+link:
+
+    for (i = 0; i < len && s[i] > ' '; i++) {
+        /* the link runs to the next blank */
+    }
+
+    return i;
 }
 
 
@@ -1155,13 +1162,9 @@ sc_tokenize(const char *s, size_t len, sc_text_t *tx)
     while (i < len && tx->ntok < SC_TOKENS_MAX) {
         c = p[i];
 
-        if (c == ' ' || c == '\t' || c == '\r') {
-            i++;
-            continue;
-        }
-
-        if (c == '\n') {
-            flags |= SC_TOK_BREAK;
+        /* blanks and control characters; a line break ends a clause */
+        if (c <= ' ' || c == 0x7f) {
+            flags |= (c == '\n') ? SC_TOK_BREAK : 0;
             i++;
             continue;
         }
@@ -1193,11 +1196,16 @@ sc_tokenize(const char *s, size_t len, sc_text_t *tx)
         }
 
         if (c < 0x80) {
-            n = sc_url_len(s + i, len - i);
-            if (n > 0) {
-                tx->nurl++;
-                i += n;
-                continue;
+            /* a link starts a run of text or follows "(" */
+            if (i == 0 || p[i - 1] <= ' '
+                || memchr("(<\"'[", p[i - 1], 5) != NULL)
+            {
+                n = sc_url_len(s + i, len - i);
+                if (n > 0) {
+                    tx->nurl++;
+                    i += n;
+                    continue;
+                }
             }
 
             i = sc_word(p, len, i, tx, flags);
@@ -1388,7 +1396,7 @@ sc_symbols(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
     face = 0;
     same = 0;
 
-    for ( ; i < len && p[i] < 0x80 && p[i] > ' '; i++) {
+    for ( ; i < len && p[i] < 0x7f && p[i] > ' '; i++) {
         c = p[i];
 
         if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {

@@ -78,6 +78,12 @@ void sc_rules_free(sc_rules_t *rules);
 /*
  * Classifies ev->text (and what the event says about its author:
  * followers above influencer_followers, when > 0, raise the priority to 1).
+ * Priority: 1 for a crisis topic (unless the message is praise) or an
+ * influencer, 2 for complaints and for sensitive private data in a public
+ * post, 3 for questions, 4 for the rest.  Spam gets no topics and no
+ * crisis; the brand's own messages (ev->from_brand) are "other", 4.  With
+ * rules NULL only the private data is found.  The first 8 KB of a longer
+ * text are classified, all of it is redacted.
  * Returns 0, or -1 when out of memory.  sc_class_free() releases out.
  */
 int sc_classify(const sc_rules_t *rules, const sc_event_t *ev,

@@ -7,7 +7,23 @@
  * numbers, the valid ranges of an SSN, the control letter of a DNI) or
  * when the words before them say what they are ("account", "call me"):
  * order, ticket and case numbers, dates and amounts stay as written.
- * One pass over the text, no allocation unless something is found.
+ *
+ *   card      13-19 digits of an issuer, grouped as cards are, Luhn-valid
+ *   iban      country, check digits and length of that country, mod 97
+ *   account   6-20 digits after "account", "acct", "a/c", "cuenta"...
+ *   routing   9 digits, ABA checksum, alone or after "routing", "aba"
+ *   national  SSN ###-##-#### in valid ranges (9 digits after "ssn");
+ *             Spanish DNI and NIE with their control letter
+ *   phone     "+" and 8-15 digits; (415) 555-2671, 415-555-2671,
+ *             1-800-555-0199; national numbers grouped from a 0;
+ *             7-13 digits after "call", "phone", "my number"...
+ *   email     local@domain.tld, masked l***@domain.tld
+ *   secret    the value after "password:", "pin is", "the code ... is":
+ *             a word after ':' or '=', one with a digit or symbol after
+ *             "is", 3-8 digits for a PIN, CVV or one-time code
+ *
+ * Numbers keep their last 4 digits (****4242), secrets none (****).  One
+ * pass over the text, no allocation unless something is found.
  */
 
 #include <stdlib.h>
@@ -198,7 +214,7 @@ static const sc_pii_word_t  sc_code_not_secret[] = {
     { "booking", 1 }, { "confirmation", 1 }, { "bar", 1 }, { "qr", 1 },
     { "swift", 1 }, { "sort", 1 }, { "product", 1 }, { "status", 1 },
     { "dress", 1 }, { "source", 1 }, { "referral", 1 }, { "invite", 1 },
-    { "offer", 1 }, { "postal", 1 }, { "use", 1 }, { "enter", 1 },
+    { "offer", 1 }, { "use", 1 }, { "enter", 1 },
     { "descuento", 1 }, { "promocional", 1 },
     { NULL, 0 }
 };
@@ -412,7 +428,8 @@ sc_word_find(const sc_pii_word_t *words, const char *s, size_t len)
 {
     const sc_pii_word_t  *w;
 
-    if (len == 0 || len > SC_PII_WORD_MAX) {
+    /* numbers are no telling words: most lookups end here, cheaply */
+    if (len == 0 || len > SC_PII_WORD_MAX || (s[0] >= '0' && s[0] <= '9')) {
         return 0;
     }
 
