@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="make gcc perl nginx nginx-dev libjansson-dev libpq-dev libssl-dev
-      postgresql postgresql-client libdbd-pg-perl openssl curl"
+      postgresql postgresql-client libdbd-pg-perl openssl curl chromium"
 
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk valgrind"
 

@@ -17,6 +17,7 @@
 #include "sc_classify.h"
 #include "sc_reply.h"
 #include "sc_pg.h"
+#include "ngx_social_care_status.h"
 
 
 #define SC_STORE_RAW_OFF       0
@@ -35,6 +36,8 @@ typedef struct {
     sc_pg_pool_t     *pool;        /* per worker, from init_process */
     sc_rules_t       *default_rules;
     ngx_array_t      *rules;       /* of ngx_social_care_rules_t: loaded once */
+    ngx_uint_t        platforms;   /* bit per sc_platform_index() in use */
+    ngx_shm_zone_t   *stats;
 } ngx_social_care_main_conf_t;
 
 
@@ -46,6 +49,7 @@ typedef struct {
 
 typedef struct {
     const sc_platform_t       *platform;     /* NULL: not an intake */
+    ngx_uint_t                 platform_index;
     ngx_str_t                  platform_name;
     ngx_array_t               *secrets;      /* of sc_secret_t */
     ngx_array_t               *public_keys;  /* of sc_secret_t, raw */
@@ -66,6 +70,26 @@ typedef struct {
     time_t                     reply_cooldown;
     sc_reply_conf_t           *reply;
 } ngx_social_care_loc_conf_t;
+
+
+/* one webhook request */
+typedef struct {
+    ngx_http_request_t          *request;
+    sc_request_t                 rq;
+    sc_events_t                  events;
+    sc_class_t                  *classes;     /* NULL intent: unclassified */
+    unsigned                    *classified;
+    sc_reply_t                  *replies;
+    sc_pg_write_t               *write;
+    off_t                        body_seen;
+
+    /* what the $social_care_* variables and the counters report */
+    const char                  *verify;
+    ngx_str_t                    ids;
+    const char                  *category;
+    ngx_int_t                    priority;
+    uint64_t                     queued_usec;
+} ngx_social_care_ctx_t;
 
 
 extern ngx_module_t  ngx_social_care_module;

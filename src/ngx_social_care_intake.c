@@ -20,16 +20,7 @@
 #include "sc_reply.h"
 
 
-typedef struct {
-    ngx_http_request_t          *request;
-    sc_request_t                 rq;
-    sc_events_t                  events;
-    sc_class_t                  *classes;     /* NULL intent: unclassified */
-    unsigned                    *classified;
-    sc_reply_t                  *replies;
-    sc_pg_write_t               *write;
-    off_t                        body_seen;
-} ngx_social_care_ctx_t;
+
 
 
 static ngx_int_t ngx_social_care_handshake(ngx_http_request_t *r,
@@ -50,6 +41,8 @@ static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
 static int ngx_social_care_class_json(json_t *o, sc_class_t *cls);
 static int ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode);
 static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
+static void ngx_social_care_account(ngx_http_request_t *r,
+    ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
 static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
 static ngx_int_t ngx_social_care_error(ngx_http_request_t *r,
@@ -91,6 +84,8 @@ ngx_social_care_handler(ngx_http_request_t *r)
 
         return ngx_social_care_allow(r, slcf);
     }
+
+    ngx_social_care_count(r, SC_STAT_RECEIVED, 1);
 
     if (r->headers_in.content_length_n > (off_t) slcf->max_body) {
         if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -135,6 +130,12 @@ ngx_social_care_handler(ngx_http_request_t *r)
 
     return NGX_DONE;
 }
+
+
+/* the location's name, for log lines that say where */
+#define ngx_social_care_location(r)                                          \
+    ((ngx_http_core_loc_conf_t *)                                            \
+         ngx_http_get_module_loc_conf(r, ngx_http_core_module))->name
 
 
 static ngx_int_t
@@ -189,13 +190,15 @@ ngx_social_care_handshake(ngx_http_request_t *r,
         sc_answer_free(&answer);
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "social_care %V: handshake refused",
-                      &slcf->platform_name);
+                      "social_care %V in \"%V\": handshake refused",
+                      &slcf->platform_name, &ngx_social_care_location(r));
 
         return ngx_social_care_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                      "Not a valid subscription handshake "
                                      "for this location.");
     }
+
+    ngx_social_care_count(r, SC_STAT_HANDSHAKES, 1);
 
     return ngx_social_care_send_answer(r, &answer);
 }
@@ -290,6 +293,7 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     u_char                       *body;
     size_t                        len;
     ngx_int_t                     rc;
+    uint64_t                      start;
     ngx_uint_t                    i, nrows;
     sc_event_t                   *ev;
     sc_pg_write_t                *w;
@@ -322,12 +326,21 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     ctx->rq.body = body;
     ctx->rq.body_len = len;
 
+    start = ngx_social_care_usec();
     vrc = slcf->platform->verify(&slcf->verify, &ctx->rq);
+    ngx_social_care_observe(r, SC_HIST_VERIFY,
+                            ngx_social_care_usec() - start);
 
-    if (vrc != SC_VERIFY_OK) {
+    ctx->verify = sc_verify_reason(vrc);
+
+    if (vrc == SC_VERIFY_OK) {
+        ngx_social_care_count(r, SC_STAT_VERIFIED, 1);
+
+    } else {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "social_care %V: request rejected: %s",
-                      &slcf->platform_name, sc_verify_reason(vrc));
+                      "social_care %V in \"%V\": request rejected: %s",
+                      &slcf->platform_name, &ngx_social_care_location(r),
+                      sc_verify_reason(vrc));
 
         if (vrc == SC_VERIFY_ERROR) {
             return ngx_social_care_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
@@ -359,6 +372,7 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
 
     if (prc == SC_PARSE_OK && answer.status) {
         /* a handshake or ping inside a POST: answered, not stored */
+        ngx_social_care_count(r, SC_STAT_HANDSHAKES, 1);
         return ngx_social_care_send_answer(r, &answer);
     }
 
@@ -372,8 +386,9 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     case SC_PARSE_BAD_JSON:
     case SC_PARSE_INVALID:
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "social_care %V: request rejected: %s",
-                      &slcf->platform_name, err);
+                      "social_care %V in \"%V\": request rejected: %s",
+                      &slcf->platform_name, &ngx_social_care_location(r),
+                      err);
 
         return ngx_social_care_error(r, NGX_HTTP_BAD_REQUEST,
                                      prc == SC_PARSE_BAD_JSON
@@ -454,6 +469,7 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
 
     if (rc == NGX_OK) {
         ctx->write = w;
+        ctx->queued_usec = ngx_social_care_usec();
         return NGX_DONE;
     }
 
@@ -750,9 +766,13 @@ ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status)
     r = ctx->request;
     c = r->connection;
 
+    ngx_social_care_observe(r, SC_HIST_PERSIST,
+                            ngx_social_care_usec() - ctx->queued_usec);
+
     switch (status) {
 
     case SC_PG_STORED:
+        ngx_social_care_account(r, ctx, w->results);
         rc = ngx_social_care_answer(r, ctx, w->results);
         break;
 
@@ -779,6 +799,73 @@ ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status)
 
     ngx_http_finalize_request(r, rc);
     ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Counters and variables of a committed batch: what was stored, what was
+ * a duplicate, which replies were kept; the most urgent event speaks for
+ * the request in $social_care_category and $social_care_priority.
+ */
+
+static void
+ngx_social_care_account(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
+    sc_pg_row_t *results)
+{
+    u_char                      *p;
+    ngx_uint_t                   i;
+    sc_class_t                  *cls;
+    ngx_social_care_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+
+    p = ngx_pnalloc(r->pool, ctx->events.nevents * (NGX_INT64_LEN + 1));
+    ctx->ids.data = p;
+
+    for (i = 0; i < ctx->events.nevents; i++) {
+        if (p) {
+            p = ngx_sprintf(p, "%s%L", i ? "," : "", results[i].id);
+        }
+
+        if (results[i].duplicate) {
+            ngx_social_care_count(r, SC_STAT_DUPLICATES, 1);
+            continue;
+        }
+
+        ngx_social_care_count(r, SC_STAT_PERSISTED, 1);
+
+        if (results[i].replied) {
+            ngx_social_care_count(r, slcf->platform->reply_inline
+                                     || ctx->events.events[i].reply_inline
+                                     ? SC_STAT_REPLIES_INLINE
+                                     : SC_STAT_REPLIES_PENDING, 1);
+        }
+
+        if (!ctx->classified[i]) {
+            continue;
+        }
+
+        cls = &ctx->classes[i];
+
+        ngx_social_care_count(r, SC_STAT_PRIORITY_1 + (cls->priority - 1) % 4,
+                              1);
+        ngx_social_care_count(r, SC_STAT_CATEGORY_COMPLAINT
+                                 + cls->intent % SC_INTENT_COUNT, 1);
+        ngx_social_care_count(r, cls->sentiment < -0.05
+                                 ? SC_STAT_SENTIMENT_NEGATIVE
+                                 : cls->sentiment > 0.05
+                                   ? SC_STAT_SENTIMENT_POSITIVE
+                                   : SC_STAT_SENTIMENT_NEUTRAL, 1);
+
+        if (ctx->priority == 0 || cls->priority < ctx->priority) {
+            ctx->priority = cls->priority;
+            ctx->category = sc_intent_name(cls->intent);
+        }
+    }
+
+    if (p) {
+        ctx->ids.len = p - ctx->ids.data;
+    }
 }
 
 
@@ -937,6 +1024,8 @@ ngx_social_care_error(ngx_http_request_t *r, ngx_uint_t status,
     json_t           *o;
     ngx_table_elt_t  *h;
 
+    ngx_social_care_count_error(r, code);
+
     o = json_pack("{s:s, s:s}", "error", code, "message", message);
     s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
@@ -976,9 +1065,15 @@ static ngx_int_t
 ngx_social_care_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, u_char *body, size_t len)
 {
-    ngx_int_t     rc;
+    ngx_int_t     rc, ms;
     ngx_buf_t    *b;
+    ngx_time_t   *tp;
     ngx_chain_t   out;
+
+    tp = ngx_timeofday();
+    ms = (tp->sec - r->start_sec) * 1000 + (tp->msec - r->start_msec);
+    ngx_social_care_observe(r, SC_HIST_REQUEST,
+                            (uint64_t) ngx_max(ms, 0) * 1000);
 
     r->headers_out.status = status;
     r->headers_out.content_type = *type;

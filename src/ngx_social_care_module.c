@@ -15,6 +15,7 @@
 #define SC_SECRET_FILE_MAX  65536
 
 
+static ngx_int_t ngx_social_care_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_social_care_postconfiguration(ngx_conf_t *cf);
 static void *ngx_social_care_create_main_conf(ngx_conf_t *cf);
 static char *ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf);
@@ -165,6 +166,13 @@ static ngx_command_t  ngx_social_care_commands[] = {
       offsetof(ngx_social_care_loc_conf_t, reply_cooldown),
       NULL },
 
+    { ngx_string("social_care_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_social_care_status,
+      0,
+      0,
+      NULL },
+
     { ngx_string("social_care_db"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_social_care_db,
@@ -205,7 +213,7 @@ static ngx_command_t  ngx_social_care_commands[] = {
 
 
 static ngx_http_module_t  ngx_social_care_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_social_care_preconfiguration,      /* preconfiguration */
     ngx_social_care_postconfiguration,     /* postconfiguration */
 
     ngx_social_care_create_main_conf,      /* create main configuration */
@@ -236,6 +244,13 @@ ngx_module_t  ngx_social_care_module = {
 
 
 static ngx_int_t
+ngx_social_care_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_social_care_add_variables(cf);
+}
+
+
+static ngx_int_t
 ngx_social_care_postconfiguration(ngx_conf_t *cf)
 {
     ngx_social_care_main_conf_t  *smcf;
@@ -246,6 +261,13 @@ ngx_social_care_postconfiguration(ngx_conf_t *cf)
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"social_care\" is used but \"social_care_db\" is not "
                       "set in the http block");
+        return NGX_ERROR;
+    }
+
+    /* the counters exist wherever intake does, status page or not */
+    if (smcf->used && smcf->stats == NULL
+        && ngx_social_care_status_conf(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -676,12 +698,14 @@ ngx_social_care(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     slcf->platform_name.data = (u_char *) slcf->platform->name;
     slcf->platform_name.len = ngx_strlen(slcf->platform->name);
+    slcf->platform_index = sc_platform_index(slcf->platform);
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_social_care_handler;
 
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_social_care_module);
     smcf->used = 1;
+    smcf->platforms |= (ngx_uint_t) 1 << slcf->platform_index;
 
     return NGX_CONF_OK;
 }
@@ -924,13 +948,19 @@ ngx_social_care_init_process(ngx_cycle_t *cycle)
 
     smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_social_care_module);
 
-    if (smcf == NULL || !smcf->used || !smcf->db_set) {
+    if (smcf == NULL) {
         return NGX_OK;
     }
 
-    smcf->pool = sc_pg_pool_create(cycle, &smcf->pg);
-    if (smcf->pool == NULL) {
-        return NGX_ERROR;
+    if (smcf->used && smcf->db_set) {
+        smcf->pool = sc_pg_pool_create(cycle, &smcf->pg);
+        if (smcf->pool == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (smcf->stats) {
+        ngx_social_care_status_start(cycle);
     }
 
     return NGX_OK;
@@ -943,6 +973,10 @@ ngx_social_care_exit_process(ngx_cycle_t *cycle)
     ngx_social_care_main_conf_t  *smcf;
 
     smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_social_care_module);
+
+    if (smcf && smcf->stats) {
+        ngx_social_care_status_stop(cycle);
+    }
 
     if (smcf && smcf->pool) {
         sc_pg_pool_destroy(smcf->pool);

@@ -191,6 +191,25 @@ sc_pg_pool_destroy(sc_pg_pool_t *pool)
 }
 
 
+void
+sc_pg_pool_stats(sc_pg_pool_t *pool, ngx_uint_t *pending,
+    ngx_uint_t *connected)
+{
+    ngx_uint_t  i;
+
+    *pending = pool->pending;
+    *connected = 0;
+
+    for (i = 0; i < pool->conf->connections; i++) {
+        if (pool->conns[i].state == SC_PG_CONN_IDLE
+            || pool->conns[i].state == SC_PG_CONN_BUSY)
+        {
+            (*connected)++;
+        }
+    }
+}
+
+
 /* connections */
 
 static void

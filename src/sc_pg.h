@@ -84,6 +84,10 @@ sc_pg_write_t *sc_pg_write_create(const u_char *rows, size_t len,
  */
 ngx_int_t sc_pg_submit(sc_pg_pool_t *pool, sc_pg_write_t *w);
 
+/* gauges for the status page: writes waiting, connections up */
+void sc_pg_pool_stats(sc_pg_pool_t *pool, ngx_uint_t *pending,
+    ngx_uint_t *connected);
+
 /* the request is gone: never call its handler, free w when safe */
 void sc_pg_write_release(sc_pg_write_t *w);
 void sc_pg_write_free(sc_pg_write_t *w);

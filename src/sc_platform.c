@@ -61,6 +61,35 @@ sc_platform_find(const char *name, size_t len)
 }
 
 
+size_t
+sc_platform_count(void)
+{
+    return sizeof(sc_platforms) / sizeof(sc_platforms[0]) - 1;
+}
+
+
+const sc_platform_t *
+sc_platform_at(size_t i)
+{
+    return i < sc_platform_count() ? sc_platforms[i] : NULL;
+}
+
+
+size_t
+sc_platform_index(const sc_platform_t *p)
+{
+    size_t  i;
+
+    for (i = 0; sc_platforms[i]; i++) {
+        if (sc_platforms[i] == p) {
+            return i;
+        }
+    }
+
+    return 0;
+}
+
+
 const char *
 sc_platform_names(void)
 {

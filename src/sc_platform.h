@@ -71,6 +71,13 @@ typedef struct {
 /* by directive value, case-insensitive; NULL when unknown */
 const sc_platform_t *sc_platform_find(const char *name, size_t len);
 
+/* the table, for counters kept per platform */
+#define SC_PLATFORMS_MAX  16
+
+size_t sc_platform_count(void);
+const sc_platform_t *sc_platform_at(size_t i);
+size_t sc_platform_index(const sc_platform_t *p);
+
 /* "meta, x, slack, ..." for error messages */
 const char *sc_platform_names(void);
 
