@@ -74,3 +74,4 @@ cppcheck:
 
 clean:
 	rm -rf $(BUILD)
+include packaging/deb.mk
