@@ -38,7 +38,12 @@ typedef struct {
     ngx_array_t      *rules;       /* of ngx_social_care_rules_t: loaded once */
     ngx_uint_t        platforms;   /* bit per sc_platform_index() in use */
     ngx_shm_zone_t   *stats;
+    ngx_str_t         spool_dir;   /* social_care_spool, or no data */
+    off_t             spool_max;
 } ngx_social_care_main_conf_t;
+
+
+typedef void (*ngx_social_care_spool_pt)(void *ctx, ngx_int_t rc);
 
 
 typedef struct {
@@ -89,6 +94,7 @@ typedef struct {
     const char                  *category;
     ngx_int_t                    priority;
     uint64_t                     queued_usec;
+    unsigned                     spooled:1;
 } ngx_social_care_ctx_t;
 
 
@@ -96,6 +102,17 @@ extern ngx_module_t  ngx_social_care_module;
 
 
 ngx_int_t ngx_social_care_handler(ngx_http_request_t *r);
+
+char *ngx_social_care_spool_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_social_care_spool_init_module(ngx_cycle_t *cycle,
+    ngx_social_care_main_conf_t *smcf, ngx_atomic_t *bytes);
+ngx_int_t ngx_social_care_spool_init_process(ngx_cycle_t *cycle,
+    ngx_social_care_main_conf_t *smcf, ngx_atomic_t *bytes);
+void ngx_social_care_spool_exit_process(ngx_cycle_t *cycle);
+ngx_int_t ngx_social_care_spool_append(ngx_http_request_t *r,
+    const u_char *rows, size_t len, ngx_uint_t nrows,
+    ngx_social_care_spool_pt handler, void *ctx);
 ngx_int_t ngx_social_care_body_filter_init(void);
 
 

@@ -41,6 +41,9 @@ static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
 static int ngx_social_care_class_json(json_t *o, sc_class_t *cls);
 static int ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode);
 static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
+static ngx_int_t ngx_social_care_spool(ngx_http_request_t *r,
+    ngx_social_care_ctx_t *ctx);
+static void ngx_social_care_spooled(void *data, ngx_int_t rc);
 static void ngx_social_care_account(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
 static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
@@ -482,10 +485,82 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
                                      "stored; retry later.");
     }
 
+    rc = ngx_social_care_spool(r, ctx);
+
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     return ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                  "database_unavailable",
                                  "The events cannot be stored right now; "
                                  "retry later.");
+}
+
+
+/*
+ * The database cannot take the events: the spool can, if configured and
+ * not full.  Replies that would have gone in the answer are left to the
+ * worker: the answer of a spooled request carries none.  NGX_DONE: the
+ * answer follows the spool's fdatasync; NGX_DECLINED: no spool.
+ */
+
+static ngx_int_t
+ngx_social_care_spool(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
+{
+    char                        *rows;
+    ngx_int_t                    rc;
+    ngx_social_care_loc_conf_t  *slcf;
+
+    slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
+
+    ctx->spooled = 1;
+
+    rows = ngx_social_care_rows(ctx, slcf);
+    if (rows == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_social_care_spool_append(r, (u_char *) rows, ngx_strlen(rows),
+                                      ctx->events.nevents,
+                                      ngx_social_care_spooled, ctx);
+    free(rows);
+
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    ctx->spooled = 0;
+
+    return rc == NGX_DECLINED ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+static void
+ngx_social_care_spooled(void *data, ngx_int_t rc)
+{
+    ngx_connection_t       *c;
+    ngx_http_request_t     *r;
+    ngx_social_care_ctx_t  *ctx;
+
+    ctx = data;
+    r = ctx->request;
+    c = r->connection;
+
+    if (rc == NGX_OK) {
+        ngx_social_care_count(r, SC_STAT_SPOOLED, ctx->events.nevents);
+        rc = ngx_social_care_answer(r, ctx, NULL);
+
+    } else {
+        ctx->spooled = 0;
+        rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                   "database_unavailable",
+                                   "The events cannot be stored right now; "
+                                   "retry later.");
+    }
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
 }
 
 
@@ -719,8 +794,9 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
                                      rp->visibility == SC_VISIBILITY_PUBLIC
                                      ? "public" : "private")
                 || ngx_social_care_set_str(row, "reply_status",
-                                           slcf->platform->reply_inline
-                                           || ev->reply_inline
+                                           (slcf->platform->reply_inline
+                                            || ev->reply_inline)
+                                           && !ctx->spooled
                                            ? "inline" : "pending"))
             {
                 goto failed;
@@ -783,17 +859,33 @@ ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status)
         break;
 
     case SC_PG_TIMEOUT:
-        rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+        rc = ngx_social_care_spool(r, ctx);
+
+        if (rc == NGX_DONE) {
+            return;
+        }
+
+        if (rc == NGX_DECLINED) {
+            rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                    "database_timeout",
                                    "The events were not stored within "
                                    "social_care_db_timeout; retry later.");
+        }
         break;
 
     default:
-        rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+        rc = ngx_social_care_spool(r, ctx);
+
+        if (rc == NGX_DONE) {
+            return;
+        }
+
+        if (rc == NGX_DECLINED) {
+            rc = ngx_social_care_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                    "database_unavailable",
                                    "The events cannot be stored right now; "
                                    "retry later.");
+        }
         break;
     }
 
@@ -885,7 +977,9 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
 
-    if (slcf->platform->inline_answer && ctx->events.nevents) {
+    if (slcf->platform->inline_answer && ctx->events.nevents
+        && !ctx->spooled)
+    {
         /* a duplicate, or an author in the reply cooldown, gets none */
         for (i = 0; i < ctx->events.nevents; i++) {
             if (!results[i].replied) {
@@ -909,6 +1003,8 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 
     if (root == NULL || list == NULL
         || json_object_set_new(root, "status", json_string("accepted"))
+        || (ctx->spooled
+            && json_object_set_new(root, "spooled", json_true()))
         || json_object_set_new(root, "events", list))
     {
         json_decref(root);

@@ -41,6 +41,7 @@ static sc_rules_t *ngx_social_care_load_rules(ngx_conf_t *cf,
     ngx_str_t *path);
 static void ngx_social_care_free_rules(void *data);
 static void ngx_social_care_free_reply(void *data);
+static ngx_int_t ngx_social_care_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_social_care_init_process(ngx_cycle_t *cycle);
 static void ngx_social_care_exit_process(ngx_cycle_t *cycle);
 
@@ -180,6 +181,13 @@ static ngx_command_t  ngx_social_care_commands[] = {
       0,
       NULL },
 
+    { ngx_string("social_care_spool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_social_care_spool_conf,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("social_care_db_pool"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -233,7 +241,7 @@ ngx_module_t  ngx_social_care_module = {
     ngx_social_care_commands,              /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_social_care_init_module,           /* init module */
     ngx_social_care_init_process,          /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -936,6 +944,22 @@ failed:
 
 
 static ngx_int_t
+ngx_social_care_init_module(ngx_cycle_t *cycle)
+{
+    ngx_social_care_main_conf_t  *smcf;
+
+    smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_social_care_module);
+
+    if (smcf == NULL || !smcf->used) {
+        return NGX_OK;
+    }
+
+    return ngx_social_care_spool_init_module(cycle, smcf,
+                                             ngx_social_care_spool_bytes());
+}
+
+
+static ngx_int_t
 ngx_social_care_init_process(ngx_cycle_t *cycle)
 {
     ngx_social_care_main_conf_t  *smcf;
@@ -963,6 +987,14 @@ ngx_social_care_init_process(ngx_cycle_t *cycle)
         ngx_social_care_status_start(cycle);
     }
 
+    if (smcf->used
+        && ngx_social_care_spool_init_process(cycle, smcf,
+                                              ngx_social_care_spool_bytes())
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     return NGX_OK;
 }
 
@@ -977,6 +1009,8 @@ ngx_social_care_exit_process(ngx_cycle_t *cycle)
     if (smcf && smcf->stats) {
         ngx_social_care_status_stop(cycle);
     }
+
+    ngx_social_care_spool_exit_process(cycle);
 
     if (smcf && smcf->pool) {
         sc_pg_pool_destroy(smcf->pool);

@@ -38,6 +38,7 @@ typedef struct {
 
 typedef struct {
     ngx_atomic_t          started;
+    ngx_atomic_t          spool_bytes;
     sc_stats_platform_t   platforms[SC_PLATFORMS_MAX];
     sc_stats_worker_t     workers[SC_WORKERS_MAX];
 } sc_stats_t;
@@ -286,6 +287,33 @@ ngx_social_care_count(ngx_http_request_t *r, sc_stat_e stat, ngx_uint_t n)
     if (slot && n) {
         (void) ngx_atomic_fetch_add(&slot->counters[stat], n);
     }
+}
+
+
+void
+ngx_social_care_count_platform(ngx_uint_t platform, sc_stat_e stat,
+    ngx_uint_t n)
+{
+    sc_stats_t  *stats;
+
+    stats = ngx_social_care_stats();
+
+    if (stats && n) {
+        (void) ngx_atomic_fetch_add(
+                   &stats->platforms[platform % SC_PLATFORMS_MAX]
+                        .counters[stat], n);
+    }
+}
+
+
+ngx_atomic_t *
+ngx_social_care_spool_bytes(void)
+{
+    sc_stats_t  *stats;
+
+    stats = ngx_social_care_stats();
+
+    return stats ? &stats->spool_bytes : NULL;
 }
 
 
@@ -601,7 +629,7 @@ ngx_social_care_status_json(ngx_http_request_t *r, ngx_chain_t *out)
         first = 0;
     }
 
-    p = ngx_sprintf(p, "],\"spool_bytes\":0}");
+    p = ngx_sprintf(p, "],\"spool_bytes\":%uA}", st->spool_bytes);
 
     b->last = p;
     out->buf = b;
@@ -729,7 +757,7 @@ ngx_social_care_status_prometheus(ngx_http_request_t *r, ngx_chain_t *out)
     }
 
     p = ngx_sprintf(p, "# TYPE social_care_spool_bytes gauge\n"
-                    "social_care_spool_bytes 0\n");
+                    "social_care_spool_bytes %uA\n", st->spool_bytes);
 
     (void) pending;
     (void) conns;
