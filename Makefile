@@ -23,7 +23,7 @@ PURE_SRCS  := $(filter-out src/ngx_% src/sc_pg.c,$(wildcard src/*.c))
 UNIT_SRCS  := $(wildcard t/unit/test_*.c)
 UNIT_BINS  := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps module unit test run stop migrate cppcheck bench clean
+.PHONY: all deps module unit test fault run stop migrate cppcheck bench clean
 
 all: module
 
@@ -56,6 +56,10 @@ unit: deps $(UNIT_BINS)
 
 test: module unit
 	prove -r t/
+
+# faults under load: PostgreSQL stopped, SIGKILL, reload, a locked table
+fault: module unit
+	prove t/fault_injection.t
 
 run: module
 	@scripts/run.sh start
