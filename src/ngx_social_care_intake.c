@@ -50,6 +50,8 @@ static ngx_int_t ngx_social_care_answer(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx, sc_pg_row_t *results);
 static ngx_int_t ngx_social_care_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *code, const char *message);
+static ngx_int_t ngx_social_care_send_json(ngx_http_request_t *r,
+    ngx_uint_t status, json_t *o);
 static ngx_int_t ngx_social_care_send(ngx_http_request_t *r,
     ngx_uint_t status, ngx_str_t *type, u_char *body, size_t len);
 static void ngx_social_care_cleanup(void *data);
@@ -965,11 +967,8 @@ static ngx_int_t
 ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
     sc_pg_row_t *results)
 {
-    char        *s;
-    u_char      *body;
-    size_t       len;
-    json_t      *root, *list, *item, *reply;
-    ngx_uint_t   i;
+    json_t                      *root, *list, *item, *reply;
+    ngx_uint_t                   i;
     sc_event_t                  *ev;
     sc_reply_t                  *rp;
     sc_answer_t                  answer;
@@ -1050,26 +1049,7 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
         }
     }
 
-    s = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-
-    if (s == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    len = strlen(s);
-
-    body = ngx_pnalloc(r->pool, len);
-    if (body == NULL) {
-        free(s);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_memcpy(body, s, len);
-    free(s);
-
-    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_json_type,
-                                body, len);
+    return ngx_social_care_send_json(r, NGX_HTTP_OK, root);
 
 failed:
 
@@ -1114,15 +1094,37 @@ static ngx_int_t
 ngx_social_care_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message)
 {
-    char             *s;
-    u_char           *body;
-    size_t            len;
-    json_t           *o;
     ngx_table_elt_t  *h;
 
     ngx_social_care_count_error(r, code);
 
-    o = json_pack("{s:s, s:s}", "error", code, "message", message);
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Retry-After");
+        ngx_str_set(&h->value, "5");
+    }
+
+    return ngx_social_care_send_json(r, status,
+                                     json_pack("{s:s, s:s}", "error", code,
+                                               "message", message));
+}
+
+
+/* a JSON answer; takes the reference to o */
+
+static ngx_int_t
+ngx_social_care_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *o)
+{
+    char    *s;
+    u_char  *body;
+    size_t   len;
+
     s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
 
@@ -1140,17 +1142,6 @@ ngx_social_care_error(ngx_http_request_t *r, ngx_uint_t status,
 
     ngx_memcpy(body, s, len);
     free(s);
-
-    if (status == NGX_HTTP_SERVICE_UNAVAILABLE) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Retry-After");
-        ngx_str_set(&h->value, "5");
-    }
 
     return ngx_social_care_send(r, status, &ngx_social_care_json_type, body,
                                 len);
