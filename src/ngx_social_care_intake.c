@@ -615,7 +615,10 @@ ngx_social_care_read_body(ngx_http_request_t *r, size_t *len)
                 continue;
             }
 
-            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+            /* an empty body's buffer has no memory: pos == last == NULL */
+            if (b->last > b->pos) {
+                p = ngx_cpymem(p, b->pos, b->last - b->pos);
+            }
         }
     }
 

@@ -600,8 +600,15 @@ sc_num_parse(const char *t, size_t len, size_t i, sc_num_t *n)
 
         while (i < len && t[i] >= '0' && t[i] <= '9') {
             if (n->ndigits == SC_PII_DIGITS_MAX) {
-                while (i < len && (sc_is_alnum((unsigned char) t[i])
-                                   || t[i] == ' ' || t[i] == '-'))
+                /*
+                 * No one's number is this long: skip the rest of the run
+                 * (what is glued to it, groups after a blank or a dash),
+                 * never the words after it, which may hold data.
+                 */
+                while (i < len
+                       && (sc_is_alnum((unsigned char) t[i])
+                           || ((t[i] == ' ' || t[i] == '-') && i + 1 < len
+                               && t[i + 1] >= '0' && t[i + 1] <= '9')))
                 {
                     i++;
                 }

@@ -418,6 +418,7 @@ sc_parse_rc_e
 sc_json_load(const unsigned char *body, size_t len, sc_events_t *out,
     json_t **doc, char *err, size_t errlen)
 {
+    char          *p;
     json_t        *root;
     json_error_t   jerr;
 
@@ -438,6 +439,17 @@ sc_json_load(const unsigned char *body, size_t len, sc_events_t *out,
             sc_json_err(err, errlen, "body is empty, JSON was expected");
 
         } else {
+            /*
+             * jansson quotes the offending token ("near '...'"), bytes of
+             * the body that need not be UTF-8 nor printable: err goes
+             * into a JSON answer and the log, so it stays printable ASCII.
+             */
+            for (p = jerr.text; *p != '\0'; p++) {
+                if ((unsigned char) *p < 0x20 || (unsigned char) *p > 0x7e) {
+                    *p = '?';
+                }
+            }
+
             sc_json_err(err, errlen, "body is not valid JSON: %s at line %d "
                         "column %d", jerr.text, jerr.line, jerr.column);
         }

@@ -49,7 +49,7 @@ typedef struct {
 
 static json_t *sc_intercom_part(json_t *item, const char *topic);
 static const char *sc_intercom_text(sc_events_t *out, const char *html);
-static size_t sc_intercom_tag(const char *s, char *sep);
+static size_t sc_intercom_tag(const char *s, const char *end, char *sep);
 static size_t sc_intercom_entity(const char *s, char *c);
 
 
@@ -190,7 +190,7 @@ sc_intercom_text(sc_events_t *out, const char *html)
 {
     char        *buf, *p, c, sep;
     size_t       n;
-    const char  *s, *kept;
+    const char  *s, *kept, *gt;
 
     if (html == NULL || strpbrk(html, "<&") == NULL) {
         return html;
@@ -205,12 +205,22 @@ sc_intercom_text(sc_events_t *out, const char *html)
     p = buf;
     sep = '\0';
 
+    /*
+     * The first '>' at or after s (NULL: none left), found once for every
+     * '<' before it: a body of many '<' and no tags stays linear.
+     */
+    gt = strchr(html, '>');
+
     for (s = html; *s != '\0'; s += n) {
         n = 1;
         c = *s;
 
         if (c == '<') {
-            n = sc_intercom_tag(s, &sep);
+            if (gt != NULL && gt < s) {
+                gt = strchr(s, '>');
+            }
+
+            n = (gt != NULL) ? sc_intercom_tag(s, gt, &sep) : 0;
             if (n > 0) {
                 continue;
             }
@@ -247,19 +257,15 @@ sc_intercom_text(sc_events_t *out, const char *html)
 
 
 /*
- * The length of the tag at s ("<p>", "</div>", "<br/>"), 0 when s starts
- * no tag; a block tag makes *sep a newline.
+ * The length of the tag at s ("<p>", "</div>", "<br/>") that end (the
+ * first '>' after s) closes, 0 when s starts no tag; a block tag makes
+ * *sep a newline.
  */
 static size_t
-sc_intercom_tag(const char *s, char *sep)
+sc_intercom_tag(const char *s, const char *end, char *sep)
 {
     size_t        n, len;
-    const char   *end, *name, **b;
-
-    end = strchr(s, '>');
-    if (end == NULL) {
-        return 0;
-    }
+    const char   *name, **b;
 
     name = s + 1;
     if (*name == '/') {

@@ -96,8 +96,10 @@ int sc_verify_token_equal(const sc_secret_t *token, const char *got,
 /*
  * Primitives the schemes share.  sc_hmac: md is "sha256" or "sha1"; the
  * message is the concatenation of nparts parts; returns the MAC length or
- * -1.  Base64 uses the standard alphabet with padding; decoding needs
- * out_size >= len / 4 * 3 (the padding is written, then not counted).
+ * -1.  Base64 uses the standard alphabet with padding; encoding needs
+ * 4 * ((len + 2) / 3) + 1 bytes of out (a NUL follows the returned
+ * length); decoding needs out_size >= len / 4 * 3 (the padding is
+ * written, then not counted).
  */
 int sc_hmac(const char *md, const sc_secret_t *key, const unsigned char **parts,
     const size_t *lens, size_t nparts, unsigned char *out);
