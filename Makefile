@@ -79,3 +79,5 @@ cppcheck:
 clean:
 	rm -rf $(BUILD)
 include packaging/deb.mk
+include fuzz/fuzz.mk
+include sanitize/sanitize.mk

@@ -25,7 +25,10 @@ use Time::HiRes qw(sleep time);
 use Test::More;
 
 our $ROOT = abs_path(dirname(__FILE__) . '/../../..');
-our $MODULE = "$ROOT/build/ngx_social_care_module.so";
+# SC_MODULE=/path/to.so tests another build of the module (make test-asan
+# and make test-valgrind in sanitize/sanitize.mk); NGINX=/path runs another
+# nginx binary or a wrapper around /usr/sbin/nginx.
+our $MODULE = $ENV{SC_MODULE} || "$ROOT/build/ngx_social_care_module.so";
 
 my @instances;
 
