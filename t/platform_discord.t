@@ -18,6 +18,7 @@ use Encode ();
 use Digest::SHA qw(sha256_hex);
 use MIME::Base64 ();
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(discord_key discord_signature);
 
 my $t = SocialCare::Test->new;
@@ -94,14 +95,6 @@ sub no_content {
     is($r->{content} // '', '', "$name: no body");
 }
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $xid, %want) = @_;

@@ -13,6 +13,7 @@ use Test::More;
 use JSON::PP;
 use Encode ();
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(github_signature form_encode);
 
 my $secret = 'gh_hook_secret_2f81c0d9';
@@ -79,24 +80,7 @@ sub post {
                        body => $body);
 }
 
-sub accepted {
-    my ($r, $n, $name) = @_;
-    is($r->{status}, 200, "$name: 200");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{status}, 'accepted', "$name: status accepted");
-    is(scalar @{ $r->{json}{events} || [] }, $n, "$name: $n event(s)");
-    return $r->{json}{events} || [];
-}
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $ev, %want) = @_;

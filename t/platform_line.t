@@ -14,6 +14,7 @@ use JSON::PP;
 use MIME::Base64 ();
 use Encode ();
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(line_signature);
 
 my $secret = '8c2b1f0e9d8a7b6c5d4e3f2a1b0c9d8e';
@@ -66,24 +67,7 @@ sub post {
                        body => $body);
 }
 
-sub accepted {
-    my ($r, $n, $name) = @_;
-    is($r->{status}, 200, "$name: 200");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{status}, 'accepted', "$name: status accepted");
-    is(scalar @{ $r->{json}{events} || [] }, $n, "$name: $n event(s)");
-    return $r->{json}{events} || [];
-}
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $ev, %want) = @_;

@@ -14,6 +14,7 @@ use Test::More;
 use JSON::PP;
 use Encode ();
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(slack_signature form_encode);
 
 my $secret = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -77,24 +78,7 @@ sub post {
                        body => $body);
 }
 
-sub accepted {
-    my ($r, $n, $name) = @_;
-    is($r->{status}, 200, "$name: 200");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{status}, 'accepted', "$name: status accepted");
-    is(scalar @{ $r->{json}{events} || [] }, $n, "$name: $n event(s)");
-    return $r->{json}{events} || [];
-}
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $xid, %want) = @_;

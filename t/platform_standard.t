@@ -13,6 +13,7 @@ use JSON::PP;
 use Encode ();
 use MIME::Base64 qw(encode_base64 decode_base64);
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(standard_signature);
 
 my $secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -86,24 +87,7 @@ sub post {
                        headers => \%h, body => $body);
 }
 
-sub accepted {
-    my ($r, $n, $name) = @_;
-    is($r->{status}, 200, "$name: 200");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{status}, 'accepted', "$name: status accepted");
-    is(scalar @{ $r->{json}{events} || [] }, $n, "$name: $n event(s)");
-    return $r->{json}{events} || [];
-}
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $ev, %want) = @_;

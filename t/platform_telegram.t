@@ -14,6 +14,7 @@ use Test::More;
 use JSON::PP;
 use Encode ();
 use SocialCare::Test;
+use SocialCare::Check;
 
 my $secret = 'tg-Secret_Token-9f8e7d6c5b4a';
 my $new = 'tg-Rotated_Token-0a1b2c3d4e5f';
@@ -77,24 +78,7 @@ sub method_call {
 }
 
 # the default answer (no reply to give)
-sub accepted {
-    my ($r, $n, $name) = @_;
-    is($r->{status}, 200, "$name: 200");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{status}, 'accepted', "$name: status accepted");
-    is(scalar @{ $r->{json}{events} || [] }, $n, "$name: $n event(s)");
-    return $r->{json}{events} || [];
-}
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $xid, %want) = @_;

@@ -17,6 +17,7 @@ use Encode ();
 use MIME::Base64 ();
 use Digest::SHA ();
 use SocialCare::Test;
+use SocialCare::Check;
 use SocialCare::Sign qw(twilio_signature twilio_form_pairs twilio_json_url
                         form_encode);
 
@@ -131,14 +132,6 @@ sub empty_twiml {
     is($r->{content}, $EMPTY, "$name: an empty <Response/>");
 }
 
-sub rejected {
-    my ($r, $code, $name) = @_;
-    is($r->{status}, 401, "$name: 401");
-    like($r->{headers}{'content-type'} // '', qr{^application/json},
-         "$name: JSON answer");
-    is($r->{json}{error}, $code, "$name: error $code");
-    ok(length($r->{json}{message} // ''), "$name: has a message");
-}
 
 sub check_row {
     my ($name, $xid, %want) = @_;
