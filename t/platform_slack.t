@@ -79,7 +79,6 @@ sub post {
 }
 
 
-
 sub check_row {
     my ($name, $xid, %want) = @_;
     my $row = row($xid);

@@ -66,7 +66,6 @@ sub post {
 }
 
 
-
 sub check_row {
     my ($name, $ev, %want) = @_;
     my $row = row($ev->{external_id});

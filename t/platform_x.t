@@ -81,7 +81,6 @@ sub post {
 }
 
 
-
 sub check_row {
     my ($name, $ev, %want) = @_;
     my $row = row($ev->{external_id});
