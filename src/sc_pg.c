@@ -90,7 +90,6 @@ static void sc_pg_flush_handler(ngx_event_t *ev);
 static void sc_pg_flush(sc_pg_pool_t *pool);
 static void sc_pg_deadline_handler(ngx_event_t *ev);
 static void sc_pg_finish_write(sc_pg_write_t *w, sc_pg_status_e status);
-static void sc_pg_notice(void *arg, const char *message);
 
 
 sc_pg_pool_t *
@@ -244,94 +243,20 @@ sc_pg_connect(sc_pg_conn_t *pc)
 }
 
 
-/* libpq owns the socket: nginx only watches it */
-
 static ngx_int_t
 sc_pg_attach(sc_pg_conn_t *pc)
 {
-    int                fd;
-    ngx_connection_t  *c;
+    pc->c = sc_pg_socket_attach(pc->pg, pc, sc_pg_event_handler,
+                                pc->pool->log);
 
-    fd = PQsocket(pc->pg);
-    if (fd < 0) {
-        ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
-                      "social_care: database connection has no socket");
-        return NGX_ERROR;
-    }
-
-    c = ngx_get_connection(fd, pc->pool->log);
-    if (c == NULL) {
-        return NGX_ERROR;
-    }
-
-    c->data = pc;
-    c->read->handler = sc_pg_event_handler;
-    c->write->handler = sc_pg_event_handler;
-    c->read->log = pc->pool->log;
-    c->write->log = pc->pool->log;
-    c->log = pc->pool->log;
-
-    if (ngx_add_conn) {
-        if (ngx_add_conn(c) == NGX_ERROR) {
-            ngx_free_connection(c);
-            return NGX_ERROR;
-        }
-
-    } else {
-        if (ngx_add_event(c->read, NGX_READ_EVENT, NGX_CLEAR_EVENT)
-            != NGX_OK
-            || ngx_add_event(c->write, NGX_WRITE_EVENT, NGX_CLEAR_EVENT)
-               != NGX_OK)
-        {
-            ngx_free_connection(c);
-            return NGX_ERROR;
-        }
-    }
-
-    pc->c = c;
-
-    return NGX_OK;
+    return pc->c ? NGX_OK : NGX_ERROR;
 }
 
 
 static void
 sc_pg_detach(sc_pg_conn_t *pc)
 {
-    ngx_connection_t  *c;
-
-    c = pc->c;
-    if (c == NULL) {
-        return;
-    }
-
-    if (c->read->timer_set) {
-        ngx_del_timer(c->read);
-    }
-
-    if (c->write->timer_set) {
-        ngx_del_timer(c->write);
-    }
-
-    if (c->read->posted) {
-        ngx_delete_posted_event(c->read);
-    }
-
-    if (c->write->posted) {
-        ngx_delete_posted_event(c->write);
-    }
-
-    /* the fd may already be closed by libpq: no epoll_ctl on it */
-    if (ngx_del_conn) {
-        ngx_del_conn(c, NGX_CLOSE_EVENT);
-
-    } else {
-        ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
-        ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
-    }
-
-    ngx_free_connection(c);
-    c->fd = (ngx_socket_t) -1;
-
+    sc_pg_socket_detach(pc->c);
     pc->c = NULL;
 }
 
@@ -485,66 +410,18 @@ sc_pg_event_handler(ngx_event_t *ev)
 static void
 sc_pg_connect_poll(sc_pg_conn_t *pc)
 {
-    PostgresPollingStatusType  rc;
+    switch (sc_pg_socket_connect(pc->pg, &pc->c, pc->pool->conf->timeout,
+                                 pc->pool->log))
+    {
+    case NGX_AGAIN:
+        return;
 
-    for ( ;; ) {
-        rc = PQconnectPoll(pc->pg);
-
-        /* libpq may have opened a new socket (another address, no SSL) */
-        if (PQsocket(pc->pg) != pc->c->fd && PQsocket(pc->pg) >= 0) {
-            sc_pg_detach(pc);
-
-            if (sc_pg_attach(pc) != NGX_OK) {
-                sc_pg_close(pc, SC_PG_UNAVAILABLE);
-                return;
-            }
-
-            ngx_add_timer(pc->c->read, pc->pool->conf->timeout);
-        }
-
-        switch (rc) {
-
-        case PGRES_POLLING_READING:
-            if (!pc->c->read->ready) {
-                return;
-            }
-
-            /* epoll is edge-triggered: the data may already be here */
-            pc->c->read->ready = 0;
-            continue;
-
-        case PGRES_POLLING_WRITING:
-            if (!pc->c->write->ready) {
-                return;
-            }
-
-            pc->c->write->ready = 0;
-            continue;
-
-        case PGRES_POLLING_OK:
-            break;
-
-        default: /* PGRES_POLLING_FAILED */
-            ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
-                          "social_care: database connection failed: %s",
-                          PQerrorMessage(pc->pg));
-            sc_pg_close(pc, SC_PG_UNAVAILABLE);
-            return;
-        }
-
+    case NGX_OK:
         break;
-    }
 
-    if (PQsetnonblocking(pc->pg, 1) != 0) {
-        ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
-                      "social_care: PQsetnonblocking failed: %s",
-                      PQerrorMessage(pc->pg));
+    default:
         sc_pg_close(pc, SC_PG_UNAVAILABLE);
         return;
-    }
-
-    if (pc->c->read->timer_set) {
-        ngx_del_timer(pc->c->read);
     }
 
     if (pc->backoff) {
@@ -559,52 +436,14 @@ sc_pg_connect_poll(sc_pg_conn_t *pc)
 }
 
 
-/*
- * An idle connection only reads to notice the server going away.  A
- * server that ends a session sends an ErrorResponse and closes at once:
- * libpq may consume the message without seeing the end of the stream, and
- * with edge-triggered events nothing more will come, so peek until the
- * socket would block.
- */
-
 static void
 sc_pg_idle_read(sc_pg_conn_t *pc)
 {
-    u_char     b;
-    ssize_t    n;
-    PGnotify  *notify;
+    ngx_uint_t  notified;
 
-    if (!pc->c->read->ready) {
+    if (sc_pg_socket_idle_read(pc->pg, pc->c, &notified) == NGX_OK) {
         return;
     }
-
-    pc->c->read->ready = 0;
-
-    for ( ;; ) {
-        if (!PQconsumeInput(pc->pg) || PQstatus(pc->pg) != CONNECTION_OK) {
-            goto lost;
-        }
-
-        while ((notify = PQnotifies(pc->pg)) != NULL) {
-            PQfreemem(notify);
-        }
-
-        n = recv(pc->c->fd, &b, 1, MSG_PEEK);
-
-        if (n > 0) {
-            continue;
-        }
-
-        if (n == -1 && (ngx_socket_errno == NGX_EAGAIN
-                        || ngx_socket_errno == NGX_EINTR))
-        {
-            return;
-        }
-
-        break;
-    }
-
-lost:
 
     ngx_log_error(NGX_LOG_ERR, pc->pool->log, 0,
                   "social_care: database connection lost: %s",
@@ -1041,11 +880,227 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
 }
 
 
-static void
+void
 sc_pg_notice(void *arg, const char *message)
 {
     ngx_log_error(NGX_LOG_NOTICE, (ngx_log_t *) arg, 0,
                   "social_care: postgres: %s", message);
+}
+
+
+/* a libpq connection on the nginx event loop, shared by the pool and pgq */
+
+/* libpq owns the socket: nginx only watches it */
+
+ngx_connection_t *
+sc_pg_socket_attach(PGconn *pg, void *data, ngx_event_handler_pt handler,
+    ngx_log_t *log)
+{
+    int                fd;
+    ngx_connection_t  *c;
+
+    fd = PQsocket(pg);
+    if (fd < 0) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "social_care: database connection has no socket");
+        return NULL;
+    }
+
+    c = ngx_get_connection(fd, log);
+    if (c == NULL) {
+        return NULL;
+    }
+
+    c->data = data;
+    c->read->handler = handler;
+    c->write->handler = handler;
+    c->read->log = log;
+    c->write->log = log;
+    c->log = log;
+
+    if (ngx_add_conn) {
+        if (ngx_add_conn(c) == NGX_ERROR) {
+            ngx_free_connection(c);
+            return NULL;
+        }
+
+    } else {
+        if (ngx_add_event(c->read, NGX_READ_EVENT, NGX_CLEAR_EVENT)
+            != NGX_OK
+            || ngx_add_event(c->write, NGX_WRITE_EVENT, NGX_CLEAR_EVENT)
+               != NGX_OK)
+        {
+            ngx_free_connection(c);
+            return NULL;
+        }
+    }
+
+    return c;
+}
+
+
+void
+sc_pg_socket_detach(ngx_connection_t *c)
+{
+    if (c == NULL) {
+        return;
+    }
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
+    }
+
+    if (c->write->timer_set) {
+        ngx_del_timer(c->write);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    /* the fd may already be closed by libpq: no epoll_ctl on it */
+    if (ngx_del_conn) {
+        ngx_del_conn(c, NGX_CLOSE_EVENT);
+
+    } else {
+        ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
+        ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
+    }
+
+    ngx_free_connection(c);
+    c->fd = (ngx_socket_t) -1;
+}
+
+
+ngx_int_t
+sc_pg_socket_connect(PGconn *pg, ngx_connection_t **cp, ngx_msec_t timeout,
+    ngx_log_t *log)
+{
+    void                       *data;
+    ngx_connection_t           *c;
+    ngx_event_handler_pt        handler;
+    PostgresPollingStatusType   rc;
+
+    c = *cp;
+
+    for ( ;; ) {
+        rc = PQconnectPoll(pg);
+
+        /* libpq may have opened a new socket (another address, no SSL) */
+        if (PQsocket(pg) != c->fd && PQsocket(pg) >= 0) {
+            data = c->data;
+            handler = c->read->handler;
+
+            sc_pg_socket_detach(c);
+            *cp = NULL;
+
+            c = sc_pg_socket_attach(pg, data, handler, log);
+            if (c == NULL) {
+                return NGX_ERROR;
+            }
+
+            *cp = c;
+            ngx_add_timer(c->read, timeout);
+        }
+
+        switch (rc) {
+
+        case PGRES_POLLING_READING:
+            if (!c->read->ready) {
+                return NGX_AGAIN;
+            }
+
+            /* epoll is edge-triggered: the data may already be here */
+            c->read->ready = 0;
+            continue;
+
+        case PGRES_POLLING_WRITING:
+            if (!c->write->ready) {
+                return NGX_AGAIN;
+            }
+
+            c->write->ready = 0;
+            continue;
+
+        case PGRES_POLLING_OK:
+            break;
+
+        default: /* PGRES_POLLING_FAILED */
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "social_care: database connection failed: %s",
+                          PQerrorMessage(pg));
+            return NGX_ERROR;
+        }
+
+        break;
+    }
+
+    if (PQsetnonblocking(pg, 1) != 0) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "social_care: PQsetnonblocking failed: %s",
+                      PQerrorMessage(pg));
+        return NGX_ERROR;
+    }
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * An idle connection only reads to notice the server going away (and,
+ * for pgq, its notifications).  A server that ends a session sends an
+ * ErrorResponse and closes at once: libpq may consume the message without
+ * seeing the end of the stream, and with edge-triggered events nothing
+ * more will come, so peek until the socket would block.
+ */
+
+ngx_int_t
+sc_pg_socket_idle_read(PGconn *pg, ngx_connection_t *c, ngx_uint_t *notified)
+{
+    u_char     b;
+    ssize_t    n;
+    PGnotify  *notify;
+
+    *notified = 0;
+
+    if (!c->read->ready) {
+        return NGX_OK;
+    }
+
+    c->read->ready = 0;
+
+    for ( ;; ) {
+        if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK) {
+            return NGX_ERROR;
+        }
+
+        while ((notify = PQnotifies(pg)) != NULL) {
+            (*notified)++;
+            PQfreemem(notify);
+        }
+
+        n = recv(c->fd, &b, 1, MSG_PEEK);
+
+        if (n > 0) {
+            continue;
+        }
+
+        if (n == -1 && (ngx_socket_errno == NGX_EAGAIN
+                        || ngx_socket_errno == NGX_EINTR))
+        {
+            return NGX_OK;
+        }
+
+        return NGX_ERROR;
+    }
 }
 
 

@@ -13,6 +13,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_event.h>
+#include <libpq-fe.h>
 
 
 typedef struct sc_pg_pool_s   sc_pg_pool_t;
@@ -91,6 +92,23 @@ void sc_pg_pool_stats(sc_pg_pool_t *pool, ngx_uint_t *pending,
 /* the request is gone: never call its handler, free w when safe */
 void sc_pg_write_release(sc_pg_write_t *w);
 void sc_pg_write_free(sc_pg_write_t *w);
+
+/*
+ * One libpq connection on the nginx event loop (the pool's and pgq's):
+ * attach watches PQsocket() with handler, data in c->data; connect drives
+ * PQconnectPoll (NGX_AGAIN: wait for an event; NGX_OK: connected and
+ * non-blocking; NGX_ERROR: failed, logged) and re-attaches when libpq
+ * switches sockets; idle_read consumes input while no query runs, counts
+ * notifications, and fails when the server has gone.
+ */
+ngx_connection_t *sc_pg_socket_attach(PGconn *pg, void *data,
+    ngx_event_handler_pt handler, ngx_log_t *log);
+void sc_pg_socket_detach(ngx_connection_t *c);
+ngx_int_t sc_pg_socket_connect(PGconn *pg, ngx_connection_t **cp,
+    ngx_msec_t timeout, ngx_log_t *log);
+ngx_int_t sc_pg_socket_idle_read(PGconn *pg, ngx_connection_t *c,
+    ngx_uint_t *notified);
+void sc_pg_notice(void *arg, const char *message);
 
 /* config time: parse a conninfo, resolve a host name to hostaddr once */
 char *sc_pg_conf_parse(ngx_conf_t *cf, ngx_str_t *conninfo,
