@@ -18,6 +18,7 @@
 #include "sc_reply.h"
 #include "sc_pg.h"
 #include "ngx_social_care_status.h"
+#include "ngx_social_care_worker.h"
 
 
 #define SC_STORE_RAW_OFF       0
@@ -40,6 +41,7 @@ typedef struct {
     ngx_shm_zone_t   *stats;
     ngx_str_t         spool_dir;   /* social_care_spool, or no data */
     off_t             spool_max;
+    ngx_social_care_worker_conf_t  worker;
 } ngx_social_care_main_conf_t;
 
 
@@ -85,6 +87,7 @@ typedef struct {
     sc_class_t                  *classes;     /* NULL intent: unclassified */
     unsigned                    *classified;
     sc_reply_t                  *replies;
+    sc_reply_t                  *crisis_replies;  /* if a crisis opens */
     sc_pg_write_t               *write;
     off_t                        body_seen;
 
@@ -102,6 +105,8 @@ extern ngx_module_t  ngx_social_care_module;
 
 
 ngx_int_t ngx_social_care_handler(ngx_http_request_t *r);
+char *ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
+    sc_secret_t *secret);
 
 char *ngx_social_care_spool_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

@@ -31,8 +31,6 @@ static char *ngx_social_care_verify_token_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_social_care_public_key_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-static char *ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
-    sc_secret_t *secret);
 static char *ngx_social_care_reply_template(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_social_care_merge_care(ngx_conf_t *cf,
@@ -209,6 +207,69 @@ static ngx_command_t  ngx_social_care_commands[] = {
       offsetof(ngx_social_care_main_conf_t, batch),
       &ngx_social_care_batch_bounds },
 
+    { ngx_string("social_care_worker"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_social_care_worker_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_job_attempts"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, worker.attempts),
+      NULL },
+
+    { ngx_string("social_care_job_backoff"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, worker.backoff),
+      NULL },
+
+    { ngx_string("social_care_api"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_social_care_api_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_api_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, worker.api_timeout),
+      NULL },
+
+    { ngx_string("social_care_api_trusted_certificate"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, worker.trusted_certificate),
+      NULL },
+
+    { ngx_string("social_care_sla"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_social_care_sla_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_escalate_url"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_social_care_escalate_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("social_care_crisis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_social_care_crisis_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("social_care_max_pending"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -298,6 +359,8 @@ ngx_social_care_create_main_conf(ngx_conf_t *cf)
     smcf->batch = NGX_CONF_UNSET_UINT;
     smcf->max_pending = NGX_CONF_UNSET_UINT;
 
+    ngx_social_care_worker_create_conf(&smcf->worker);
+
     return smcf;
 }
 
@@ -317,7 +380,7 @@ ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf)
     smcf->pg.batch = smcf->batch;
     smcf->pg.max_pending = smcf->max_pending;
 
-    return NGX_CONF_OK;
+    return ngx_social_care_worker_init_conf(cf, &smcf->worker, smcf->db_set);
 }
 
 
@@ -854,7 +917,7 @@ ngx_social_care_public_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
  * Messages name the file, never its content.
  */
 
-static char *
+char *
 ngx_social_care_read_secret(ngx_conf_t *cf, ngx_str_t *path,
     sc_secret_t *secret)
 {
@@ -987,6 +1050,13 @@ ngx_social_care_init_process(ngx_cycle_t *cycle)
         ngx_social_care_status_start(cycle);
     }
 
+    if (smcf->worker.enable
+        && ngx_social_care_worker_start(cycle, &smcf->worker, &smcf->pg)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     if (smcf->used
         && ngx_social_care_spool_init_process(cycle, smcf,
                                               ngx_social_care_spool_bytes())
@@ -1010,6 +1080,7 @@ ngx_social_care_exit_process(ngx_cycle_t *cycle)
         ngx_social_care_status_stop(cycle);
     }
 
+    ngx_social_care_worker_stop();
     ngx_social_care_spool_exit_process(cycle);
 
     if (smcf && smcf->pool) {

@@ -39,6 +39,7 @@ typedef struct {
 typedef struct {
     ngx_atomic_t          started;
     ngx_atomic_t          spool_bytes;
+    ngx_atomic_t          queue_depth;    /* jobs queued or running */
     sc_stats_platform_t   platforms[SC_PLATFORMS_MAX];
     sc_stats_worker_t     workers[SC_WORKERS_MAX];
 } sc_stats_t;
@@ -302,6 +303,21 @@ ngx_social_care_count_platform(ngx_uint_t platform, sc_stat_e stat,
         (void) ngx_atomic_fetch_add(
                    &stats->platforms[platform % SC_PLATFORMS_MAX]
                         .counters[stat], n);
+    }
+}
+
+
+/* the worker's last look at social_care.jobs, shared by all processes */
+
+void
+ngx_social_care_queue_depth(ngx_uint_t n)
+{
+    sc_stats_t  *stats;
+
+    stats = ngx_social_care_stats();
+
+    if (stats) {
+        stats->queue_depth = n;
     }
 }
 
@@ -629,7 +645,8 @@ ngx_social_care_status_json(ngx_http_request_t *r, ngx_chain_t *out)
         first = 0;
     }
 
-    p = ngx_sprintf(p, "],\"spool_bytes\":%uA}", st->spool_bytes);
+    p = ngx_sprintf(p, "],\"spool_bytes\":%uA,\"queue_depth\":%uA}",
+                    st->spool_bytes, st->queue_depth);
 
     b->last = p;
     out->buf = b;
@@ -757,7 +774,12 @@ ngx_social_care_status_prometheus(ngx_http_request_t *r, ngx_chain_t *out)
     }
 
     p = ngx_sprintf(p, "# TYPE social_care_spool_bytes gauge\n"
-                    "social_care_spool_bytes %uA\n", st->spool_bytes);
+                    "social_care_spool_bytes %uA\n"
+                    "# HELP social_care_queue_depth Jobs queued or running "
+                    "in social_care.jobs (the worker's last look)\n"
+                    "# TYPE social_care_queue_depth gauge\n"
+                    "social_care_queue_depth %uA\n",
+                    st->spool_bytes, st->queue_depth);
 
     (void) pending;
     (void) conns;

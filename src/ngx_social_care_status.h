@@ -80,6 +80,7 @@ void ngx_social_care_count_error(ngx_http_request_t *r, const char *code);
 void ngx_social_care_count_platform(ngx_uint_t platform, sc_stat_e stat,
     ngx_uint_t n);
 ngx_atomic_t *ngx_social_care_spool_bytes(void);
+void ngx_social_care_queue_depth(ngx_uint_t n);
 void ngx_social_care_observe(ngx_http_request_t *r, sc_hist_e hist,
     uint64_t usec);
 uint64_t ngx_social_care_usec(void);
