@@ -59,7 +59,12 @@ static ngx_int_t ngx_social_care_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 
 
+static void ngx_social_care_too_large(ngx_http_request_t *r);
+
 static ngx_http_request_body_filter_pt   ngx_http_next_request_body_filter;
+
+/* the request whose handler is in ngx_http_read_client_request_body() */
+static ngx_http_request_t               *ngx_social_care_reading;
 
 static ngx_str_t  ngx_social_care_json_type = ngx_string("application/json");
 
@@ -121,9 +126,19 @@ ngx_social_care_handler(ngx_http_request_t *r)
 
     ngx_http_set_ctx(r, ctx, ngx_social_care_module);
 
+    ngx_social_care_reading = r;
     rc = ngx_http_read_client_request_body(r, ngx_social_care_body_handler);
+    ngx_social_care_reading = NULL;
 
     if (rc == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        /*
+         * The rest of the body is still to come: were the connection kept
+         * alive, it would be read as the next request (a body could
+         * smuggle one).  nginx's own 413 closes it too.
+         */
+        r->keepalive = 0;
+        r->lingering_close = 1;
+
         return ngx_social_care_error(r, rc, "body_too_large",
                                      "The request body is larger than "
                                      "social_care_max_body.");
@@ -299,8 +314,9 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     size_t                        len;
     ngx_int_t                     rc;
     uint64_t                      start;
-    ngx_uint_t                    i, nrows;
+    ngx_uint_t                    i, nrows, crisis;
     sc_event_t                   *ev;
+    sc_class_t                   *cls;
     sc_pg_write_t                *w;
     sc_answer_t                   answer;
     sc_verify_rc_e                vrc;
@@ -415,11 +431,13 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
     nrows = ctx->events.nevents;
 
     ctx->replies = ngx_pcalloc(r->pool, sizeof(sc_reply_t) * (nrows + 1));
+    ctx->crisis_replies = ngx_pcalloc(r->pool,
+                                      sizeof(sc_reply_t) * (nrows + 1));
     ctx->classes = ngx_pcalloc(r->pool, sizeof(sc_class_t) * (nrows + 1));
     ctx->classified = ngx_pcalloc(r->pool, sizeof(unsigned) * (nrows + 1));
 
-    if (ctx->replies == NULL || ctx->classes == NULL
-        || ctx->classified == NULL)
+    if (ctx->replies == NULL || ctx->crisis_replies == NULL
+        || ctx->classes == NULL || ctx->classified == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -439,13 +457,32 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
             ctx->classified[i] = 1;
         }
 
-        if (sc_reply_compose(slcf->reply, ev,
-                             ctx->classified[i] ? &ctx->classes[i] : NULL,
-                             slcf->platform->name, ctx->rq.now, 0,
-                             &ctx->replies[i])
+        cls = ctx->classified[i] ? &ctx->classes[i] : NULL;
+        crisis = cls && ngx_social_care_worker_crisis(cls->topics,
+                                                      cls->ntopics);
+
+        if (sc_reply_compose(slcf->reply, ev, cls, slcf->platform->name,
+                             ctx->rq.now, crisis, &ctx->replies[i])
             < 0)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        /*
+         * A reply the worker delivers gets its crisis wording too: the
+         * database picks it if a crisis opened for one of the topics, on
+         * any node, after this worker last looked.  An inline reply is
+         * answered before the commit, so only what is known here counts.
+         */
+        if (ctx->replies[i].text && cls && cls->ntopics && !crisis
+            && !slcf->platform->reply_inline && !ev->reply_inline)
+        {
+            if (sc_reply_compose(slcf->reply, ev, cls, slcf->platform->name,
+                                 ctx->rq.now, 1, &ctx->crisis_replies[i])
+                < 0)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
         }
     }
 
@@ -768,6 +805,9 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
                                        ? ctx->classes[i].redacted : ev->text)
             || (ctx->classified[i]
                 && ngx_social_care_class_json(row, &ctx->classes[i]))
+            || (ctx->classified[i]
+                && ngx_social_care_set_str(row, "team",
+                                           ctx->classes[i].team))
             || ngx_social_care_raw(row, ev->raw, slcf->store_raw)
             || (rp->text
                 && json_object_set_new(row, "reply_cooldown",
@@ -802,7 +842,9 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
                                            (slcf->platform->reply_inline
                                             || ev->reply_inline)
                                            && !ctx->spooled
-                                           ? "inline" : "pending"))
+                                           ? "inline" : "pending")
+                || ngx_social_care_set_str(row, "reply_crisis_text",
+                                           ctx->crisis_replies[i].text))
             {
                 goto failed;
             }
@@ -1216,6 +1258,12 @@ ngx_social_care_cleanup(void *data)
         }
     }
 
+    if (ctx->crisis_replies) {
+        for (i = 0; i < ctx->events.nevents; i++) {
+            sc_reply_free(&ctx->crisis_replies[i]);
+        }
+    }
+
     if (ctx->classes) {
         for (i = 0; i < ctx->events.nevents; i++) {
             sc_class_free(&ctx->classes[i]);
@@ -1258,9 +1306,44 @@ ngx_social_care_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         }
 
         if (ctx->body_seen > (off_t) slcf->max_body) {
-            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+            /*
+             * Within the handler's ngx_http_read_client_request_body() the
+             * handler answers the JSON 413.  In a later read, nginx's read
+             * handler would answer its own HTML 413 for this code; instead
+             * reading stops here, and the JSON 413 is sent from a posted
+             * request, which nginx runs right after the read handler
+             * returns (it ignores NGX_ERROR).  HTTP/2 finalizes a request
+             * whose body filter fails at once: nginx answers it.
+             */
+            if (r == ngx_social_care_reading || r->stream != NULL
+                || ngx_http_post_request(r, NULL) != NGX_OK)
+            {
+                return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+            }
+
+            r->read_event_handler = ngx_http_block_reading;
+            r->write_event_handler = ngx_social_care_too_large;
+
+            return NGX_ERROR;
         }
     }
 
     return ngx_http_next_request_body_filter(r, in);
+}
+
+
+static void
+ngx_social_care_too_large(ngx_http_request_t *r)
+{
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    /* the rest of the body is not read: the connection is not reused */
+    r->keepalive = 0;
+    r->lingering_close = 1;
+
+    ngx_http_finalize_request(r, ngx_social_care_error(r,
+                                     NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     "body_too_large",
+                                     "The request body is larger than "
+                                     "social_care_max_body."));
 }

@@ -11,26 +11,51 @@
 #include "sc_request.h"
 
 
+/*
+ * A header that comes twice with different values counts as absent: which
+ * one a proxy in front of us looked at is unknown, and a request must not
+ * verify because one of two disagreeing signature headers matches (the
+ * first one used to win, so the order of the lines decided).  The same
+ * value twice, as a proxy that duplicates a header sends it, is that value.
+ */
+
 const char *
 sc_request_header(const sc_request_t *rq, const char *name, size_t *len)
 {
-    size_t  i, n;
+    size_t              i, n;
+    const sc_header_t  *h, *found;
 
     n = strlen(name);
+    found = NULL;
 
     for (i = 0; i < rq->nheaders; i++) {
-        if (rq->headers[i].name_len == n
-            && strncasecmp(rq->headers[i].name, name, n) == 0)
-        {
-            if (len) {
-                *len = rq->headers[i].value_len;
-            }
+        h = &rq->headers[i];
 
-            return rq->headers[i].value;
+        if (h->name_len != n || strncasecmp(h->name, name, n) != 0) {
+            continue;
+        }
+
+        if (found == NULL) {
+            found = h;
+            continue;
+        }
+
+        if (h->value_len != found->value_len
+            || (h->value_len && memcmp(h->value, found->value, h->value_len)))
+        {
+            return NULL;
         }
     }
 
-    return NULL;
+    if (found == NULL) {
+        return NULL;
+    }
+
+    if (len) {
+        *len = found->value_len;
+    }
+
+    return found->value;
 }
 
 

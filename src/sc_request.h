@@ -52,7 +52,10 @@ typedef struct {
 } sc_answer_t;
 
 
-/* a header's value by case-insensitive name; NULL when absent */
+/*
+ * a header's value by case-insensitive name; NULL when absent, or when it
+ * comes twice with different values (which one counts is unknowable)
+ */
 const char *sc_request_header(const sc_request_t *rq, const char *name,
     size_t *len);
 
