@@ -328,7 +328,8 @@ ngx_social_care_spool_append(ngx_http_request_t *r, const u_char *rows,
 static void
 ngx_social_care_spool_flush(ngx_event_t *ev)
 {
-    ssize_t             n;
+    off_t               before;
+    ssize_t             n, written;
     ngx_int_t           rc;
     ngx_uint_t          i;
     ngx_queue_t        *q, done;
@@ -359,8 +360,9 @@ ngx_social_care_spool_flush(ngx_event_t *ev)
             i++;
         }
 
-        /* a short write leaves a torn tail: replay stops there, by design */
+        before = sp->size;
         n = (rc == NGX_OK) ? writev(sp->fd, iov, i) : -1;
+        written = n;
 
         if (n == -1) {
             if (rc == NGX_OK) {
@@ -384,6 +386,21 @@ ngx_social_care_spool_flush(ngx_event_t *ev)
                 if (n < 0) {
                     rc = NGX_ERROR;
                 }
+            }
+        }
+
+        /*
+         * A short write (a full disk) leaves a torn record: cut it off, or
+         * the file's replay would stop there and keep it as *.corrupt,
+         * and the disk would stay full.  Those requests are answered 503.
+         */
+        if (written != -1 && rc != NGX_OK) {
+            if (ftruncate(sp->fd, before) == -1) {
+                ngx_log_error(NGX_LOG_ALERT, sp->log, ngx_errno,
+                              "social_care: spool ftruncate failed");
+
+            } else {
+                sp->size = before;
             }
         }
     }
