@@ -49,7 +49,16 @@ EOF
             if $o{trusted};
     }
 
-    $t->nginx_start(http => <<"EOF");
+    $t->nginx_start(master => $o{master} // 'on', locations => <<'EOF',
+        location = /hooks/meta {
+            social_care meta;
+            social_care_secret_file meta.secret;
+        }
+        location = /status {
+            social_care_status;
+        }
+EOF
+                    http => <<"EOF");
     social_care_worker on poll=200ms watch=300ms lease=12s;
     social_care_job_attempts $attempts;
     social_care_job_backoff 200ms;
@@ -131,6 +140,10 @@ is $reply->{job_status}, 'done', 'the job is done';
 sleep 1.5;
 is scalar @{ $api->requests }, 1, 'and never sent again';
 
+my $st = $t->request('GET', '/status')->{json};
+is $st->{platforms}{meta}{replies_sent}, 1, 'status: replies_sent counted';
+is $st->{queue_depth}, 0, 'status: queue_depth gauge, nothing waiting';
+
 # a 500, then success: retried after the backoff
 
 scenario(script => [[500, {}, '{"error":{"message":"boom","code":2,'
@@ -176,6 +189,18 @@ is $reply->{job_attempts}, 3, 'after social_care_job_attempts (3)';
 like $reply->{last_error} // '', qr/down|503/, 'last_error says why';
 sleep 1.5;
 is scalar @{ $api->requests }, 3, 'three attempts, no more';
+
+$st = $t->request('GET', '/status')->{json};
+is $st->{platforms}{meta}{replies_failed}, 1, 'status: replies_failed counted';
+
+# the single process (master_process off) runs the worker too
+
+scenario(master => 'off',
+         default => [200, {}, '{"recipient_id":"9008","message_id":"m_sp_%n"}']);
+
+$ev = complaint('9008');
+$reply = wait_reply($ev, 'sent');
+is $reply->{status}, 'sent', 'delivered with master_process off';
 
 # a refusal (Meta's 24-hour window) is not retried
 
