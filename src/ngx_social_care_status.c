@@ -40,6 +40,11 @@ typedef struct {
     ngx_atomic_t          started;
     ngx_atomic_t          spool_bytes;
     ngx_atomic_t          queue_depth;    /* jobs queued or running */
+
+    /* people's first responses, from the worker's last look */
+    ngx_atomic_t          first_response_at;
+    ngx_atomic_t          first_response_n;
+    sc_first_response_t   first_response[SC_FIRST_RESPONSE_HOURS];
     sc_stats_platform_t   platforms[SC_PLATFORMS_MAX];
     sc_stats_worker_t     workers[SC_WORKERS_MAX];
 } sc_stats_t;
@@ -322,6 +327,32 @@ ngx_social_care_queue_depth(ngx_uint_t n)
 }
 
 
+/*
+ * Every worker process may write it: they all read the same rows, so a
+ * reader that catches two writers at once still sees recent figures.
+ */
+
+void
+ngx_social_care_first_response(const sc_first_response_t *hours,
+    ngx_uint_t n)
+{
+    sc_stats_t  *stats;
+
+    stats = ngx_social_care_stats();
+
+    if (stats == NULL) {
+        return;
+    }
+
+    n = ngx_min(n, SC_FIRST_RESPONSE_HOURS);
+
+    ngx_memcpy(stats->first_response, hours,
+               n * sizeof(sc_first_response_t));
+    stats->first_response_n = n;
+    stats->first_response_at = ngx_time();
+}
+
+
 ngx_atomic_t *
 ngx_social_care_spool_bytes(void)
 {
@@ -572,13 +603,15 @@ ngx_social_care_status_json(ngx_http_request_t *r, ngx_chain_t *out)
     ngx_uint_t                    i, k, h, first, firstp;
     sc_stats_t                   *st;
     sc_stats_platform_t          *slot;
+    sc_first_response_t          *fr;
     ngx_social_care_main_conf_t  *smcf;
 
     st = ngx_social_care_stats();
     smcf = ngx_http_get_module_main_conf(r, ngx_social_care_module);
 
     b = ngx_social_care_buf(r, 4096 + SC_PLATFORMS_MAX * 4096
-                               + SC_WORKERS_MAX * 96);
+                               + SC_WORKERS_MAX * 96
+                               + SC_FIRST_RESPONSE_HOURS * 160);
     if (b == NULL) {
         return NGX_ERROR;
     }
@@ -645,8 +678,23 @@ ngx_social_care_status_json(ngx_http_request_t *r, ngx_chain_t *out)
         first = 0;
     }
 
-    p = ngx_sprintf(p, "],\"spool_bytes\":%uA,\"queue_depth\":%uA}",
-                    st->spool_bytes, st->queue_depth);
+    p = ngx_sprintf(p, "],\"spool_bytes\":%uA,\"queue_depth\":%uA,"
+                    "\"first_response\":{\"updated\":%uA,\"hours\":[",
+                    st->spool_bytes, st->queue_depth, st->first_response_at);
+
+    for (i = 0; i < st->first_response_n && i < SC_FIRST_RESPONSE_HOURS;
+         i++)
+    {
+        fr = &st->first_response[i];
+
+        p = ngx_sprintf(p, "%s{\"hour\":%L,\"events\":%uL,"
+                        "\"answered\":%uL,\"p50_seconds\":%uL,"
+                        "\"p90_seconds\":%uL,\"overdue\":%uL}",
+                        i ? "," : "", fr->hour, fr->events, fr->answered,
+                        fr->p50, fr->p90, fr->overdue);
+    }
+
+    p = ngx_sprintf(p, "]}}");
 
     b->last = p;
     out->buf = b;
@@ -659,7 +707,7 @@ static ngx_int_t
 ngx_social_care_status_prometheus(ngx_http_request_t *r, ngx_chain_t *out)
 {
     u_char                       *p;
-    uint64_t                      cum;
+    uint64_t                      cum, events, answered, overdue;
     ngx_buf_t                    *b;
     ngx_uint_t                    i, k, h, w, pending, conns;
     const char                   *name, *last;
@@ -780,6 +828,32 @@ ngx_social_care_status_prometheus(ngx_http_request_t *r, ngx_chain_t *out)
                     "# TYPE social_care_queue_depth gauge\n"
                     "social_care_queue_depth %uA\n",
                     st->spool_bytes, st->queue_depth);
+
+    events = 0;
+    answered = 0;
+    overdue = 0;
+
+    for (w = 0; w < st->first_response_n && w < SC_FIRST_RESPONSE_HOURS;
+         w++)
+    {
+        events += st->first_response[w].events;
+        answered += st->first_response[w].answered;
+        overdue += st->first_response[w].overdue;
+    }
+
+    p = ngx_sprintf(p, "# HELP social_care_customer_events_24h Customer "
+                    "events received in the last 24 hours\n"
+                    "# TYPE social_care_customer_events_24h gauge\n"
+                    "social_care_customer_events_24h %uL\n"
+                    "# HELP social_care_answered_24h Of those, answered "
+                    "by a person\n"
+                    "# TYPE social_care_answered_24h gauge\n"
+                    "social_care_answered_24h %uL\n"
+                    "# HELP social_care_overdue_24h Of those, unanswered "
+                    "past their SLA\n"
+                    "# TYPE social_care_overdue_24h gauge\n"
+                    "social_care_overdue_24h %uL\n",
+                    events, answered, overdue);
 
     (void) pending;
     (void) conns;

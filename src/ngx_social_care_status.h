@@ -81,6 +81,22 @@ void ngx_social_care_count_platform(ngx_uint_t platform, sc_stat_e stat,
     ngx_uint_t n);
 ngx_atomic_t *ngx_social_care_spool_bytes(void);
 void ngx_social_care_queue_depth(ngx_uint_t n);
+
+
+#define SC_FIRST_RESPONSE_HOURS  24
+
+/* one hour of social_care.first_response_stats() */
+typedef struct {
+    int64_t           hour;        /* unix seconds */
+    uint64_t          events;
+    uint64_t          answered;
+    uint64_t          p50;         /* seconds */
+    uint64_t          p90;
+    uint64_t          overdue;
+} sc_first_response_t;
+
+void ngx_social_care_first_response(const sc_first_response_t *hours,
+    ngx_uint_t n);
 void ngx_social_care_observe(ngx_http_request_t *r, sc_hist_e hist,
     uint64_t usec);
 uint64_t ngx_social_care_usec(void);

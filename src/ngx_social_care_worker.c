@@ -51,6 +51,14 @@
     "$4::integer)"
 #define SC_SQL_QUEUE_DEPTH                                                    \
     "select social_care.queue_depth()"
+#define SC_SQL_FIRST_RESPONSE                                                 \
+    "select extract(epoch from hour)::bigint, events, answered, "            \
+    "coalesce(p50_seconds, 0)::bigint, coalesce(p90_seconds, 0)::bigint, "   \
+    "overdue from social_care.first_response_stats(24)"
+
+/* the status page's first-response figures: every sixth watch, or 30 s */
+#define SC_FIRST_RESPONSE_EVERY  30000
+
 #define SC_SQL_CRISIS_TOPICS                                                  \
     "select t from social_care.crisis_topics() as t limit 64"
 
@@ -73,6 +81,7 @@ typedef struct {
     char                            id[NGX_MAXHOSTNAMELEN + 64];
 
     ngx_uint_t                      held;        /* jobs claimed, unreported */
+    ngx_msec_t                      stats_due;   /* first-response figures */
     unsigned                        claiming:1;
     unsigned                        more:1;      /* claim again when done */
     unsigned                        watching:2;  /* watch statements out */
@@ -101,6 +110,8 @@ static void ngx_social_care_worker_claimed(void *data, PGresult *res);
 static void ngx_social_care_worker_watched(void *data, PGresult *res);
 static void ngx_social_care_worker_topics(void *data, PGresult *res);
 static void ngx_social_care_worker_depth(void *data, PGresult *res);
+static void ngx_social_care_worker_first_response(void *data,
+    PGresult *res);
 static void ngx_social_care_job_run(sc_job_t *job);
 static void ngx_social_care_job_deliver(sc_job_t *job);
 static void ngx_social_care_job_delivered(void *data,
@@ -367,6 +378,14 @@ ngx_social_care_worker_tick(ngx_event_t *ev)
     (void) sc_pgq_send(w->pgq, SC_SQL_QUEUE_DEPTH, 0, NULL,
                        ngx_social_care_worker_depth, w);
 
+    if ((ngx_msec_int_t) (ngx_current_msec - w->stats_due) >= 0) {
+        w->stats_due = ngx_current_msec
+                       + ngx_min(6 * wcf->watch, SC_FIRST_RESPONSE_EVERY);
+
+        (void) sc_pgq_send(w->pgq, SC_SQL_FIRST_RESPONSE, 0, NULL,
+                           ngx_social_care_worker_first_response, w);
+    }
+
     for (i = 0; i < 4; i++) {
         if (wcf->sla[i] < 0) {
             values[i] = NULL;          /* social_care.sla decides */
@@ -443,6 +462,36 @@ ngx_social_care_worker_depth(void *data, PGresult *res)
         ngx_social_care_queue_depth((ngx_uint_t)
                                     strtoull(PQgetvalue(res, 0, 0), NULL, 10));
     }
+}
+
+
+static void
+ngx_social_care_worker_first_response(void *data, PGresult *res)
+{
+    int                  i, k, n;
+    sc_first_response_t  hours[SC_FIRST_RESPONSE_HOURS];
+
+    if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK
+        || PQnfields(res) != 6)
+    {
+        return;
+    }
+
+    /* the newest hours when there are more (a clock change) */
+    n = PQntuples(res);
+
+    for (i = ngx_max(n - SC_FIRST_RESPONSE_HOURS, 0), k = 0; i < n;
+         i++, k++)
+    {
+        hours[k].hour = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+        hours[k].events = strtoull(PQgetvalue(res, i, 1), NULL, 10);
+        hours[k].answered = strtoull(PQgetvalue(res, i, 2), NULL, 10);
+        hours[k].p50 = strtoull(PQgetvalue(res, i, 3), NULL, 10);
+        hours[k].p90 = strtoull(PQgetvalue(res, i, 4), NULL, 10);
+        hours[k].overdue = strtoull(PQgetvalue(res, i, 5), NULL, 10);
+    }
+
+    ngx_social_care_first_response(hours, k);
 }
 
 

@@ -19,7 +19,8 @@ $t->nginx_start(
     http => "    log_format care '\$status ids=\$social_care_event_ids "
             . "cat=\$social_care_category prio=\$social_care_priority "
             . "verify=\$social_care_verify';\n"
-            . "    access_log logs/care.log care;\n",
+            . "    access_log logs/care.log care;\n"
+            . "    social_care_worker on watch=300ms;\n",
     locations => <<'EOF');
         location = /hooks/meta {
             social_care meta;
@@ -99,6 +100,25 @@ like($p->{content}, qr/^# TYPE social_care_pending_writes gauge$/m,
 my $acc = $t->request('GET', '/status', headers => { Accept => 'text/plain' });
 like($acc->{content}, qr/^# TYPE/m, 'prometheus: chosen by Accept too');
 
+# people's first responses, read by the worker from the database
+my $eid = $ok->{json}{events}[0]{id};
+$t->dbh->do('select social_care.mark_responded(?, ?)', undef, $eid, 'ana');
+
+my $fr;
+for (1 .. 100) {
+    $fr = $t->request('GET', '/status')->{json}{first_response};
+    last if $fr && @{ $fr->{hours} } && $fr->{hours}[-1]{answered};
+    select undef, undef, undef, 0.1;
+}
+ok($fr && $fr->{updated}, 'status: first-response figures from the worker');
+is($fr->{hours}[-1]{events}, 1, 'status: one customer event this hour');
+is($fr->{hours}[-1]{answered}, 1, 'status: answered by a person');
+cmp_ok($fr->{hours}[-1]{p50_seconds}, '<', 60, 'status: median seconds');
+like($t->request('GET', '/status?format=prometheus')->{content},
+     qr/^social_care_answered_24h 1$/m, 'prometheus: answered in 24 h');
+like($t->request('GET', '/status?format=prometheus')->{content},
+     qr/^social_care_queue_depth \d+$/m, 'prometheus: queue depth');
+
 # HTML page
 my $h = $t->request('GET', '/status?format=html');
 like($h->{headers}{'content-type'}, qr{^text/html}, 'html: text/html');
@@ -122,7 +142,7 @@ unlike($t->error_log, qr/test_app_secret|meatyhamhock/,
 # the page renders in a real browser
 SKIP: {
     my $chromium = -x '/usr/bin/chromium' ? '/usr/bin/chromium' : undef;
-    skip 'chromium is not installed (scripts/deps.sh installs it)', 3
+    skip 'chromium is not installed (scripts/deps.sh installs it)', 4
         unless $chromium;
 
     my $png = $t->dir . '/status.png';
@@ -137,6 +157,8 @@ SKIP: {
     my $dom = `$chromium @flags --dump-dom '$url' 2>/dev/null`;
     like($dom, qr/data-ready="1"/, 'browser: the page loaded its data');
     like($dom, qr/<polyline[^>]+class="series"/, 'browser: charts drawn');
+    like($dom, qr/1 of 1 customer events answered by a person/,
+         'browser: first human responses shown');
 
     system("$chromium @flags --window-size=1200,900 --screenshot=$png "
            . "'$url' >/dev/null 2>&1");
