@@ -255,7 +255,7 @@ ngx_social_care_worker_claim(void)
 
     w = ngx_social_care_worker;
 
-    if (w == NULL || ngx_social_care_worker_stopping()
+    if (w == NULL || w->pgq == NULL || ngx_social_care_worker_stopping()
         || !sc_pgq_connected(w->pgq))
     {
         return;
