@@ -73,8 +73,18 @@ http {
 
     social_care_db "host=127.0.0.1 port=$PG_PORT dbname=care user=postgres";
 
+    # SLA watch and crisis spikes; escalations are rows in
+    # social_care.escalations (no social_care_escalate_url here); without
+    # a social_care_api for meta, its holding replies end failed with
+    # last_error 'no social_care_api for "meta"' 
+    social_care_worker on;
+
     server {
         listen 127.0.0.1:$HTTP_PORT;
+
+        location = /status {
+            social_care_status;
+        }
 
         location = /hooks/meta {
             social_care meta;
@@ -99,6 +109,7 @@ cat <<MSG
 
 ngx_social_care_module is running:
   webhook    http://127.0.0.1:$HTTP_PORT/hooks/meta   (social_care meta)
+  status     http://127.0.0.1:$HTTP_PORT/status?format=html
   database   psql -h 127.0.0.1 -p $PG_PORT -U postgres care
   logs       $PREFIX/logs/error.log
 
