@@ -76,7 +76,7 @@ http {
     # SLA watch and crisis spikes; escalations are rows in
     # social_care.escalations (no social_care_escalate_url here); without
     # a social_care_api for meta, its holding replies end failed with
-    # last_error 'no social_care_api for "meta"' 
+    # last_error 'no social_care_api for "meta"'
     social_care_worker on;
 
     server {
