@@ -14,7 +14,7 @@ BUILD          ?= build
 FUZZ_CC        ?= clang
 FUZZ_SECONDS   ?= 600
 FUZZ_JOBS      ?= 2
-FUZZ_TARGETS   := verify platform form json classify template hours tzif
+FUZZ_TARGETS   := verify platform form json classify template hours tzif http
 
 FUZZ_OUT       := $(BUILD)/fuzz
 FUZZ_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=undefined

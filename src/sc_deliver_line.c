@@ -59,8 +59,9 @@ sc_deliver_line_build(const sc_delivery_t *d, const sc_api_t *api,
         body = json_pack("{s:s, s:[{s:s, s:s}]}", "replyToken", token,
                          "messages", "type", "text", "text", d->text);
 
-        if (sc_dreq_path(q, "/v2/bot/message/reply") != 0
-            || sc_dreq_json(q, body) != 0)
+        /* the body first: it is consumed whatever happens next */
+        if (sc_dreq_json(q, body) != 0
+            || sc_dreq_path(q, "/v2/bot/message/reply") != 0)
         {
             return SC_DELIVER_ERROR;
         }
@@ -93,9 +94,9 @@ sc_deliver_line_build(const sc_delivery_t *d, const sc_api_t *api,
     body = json_pack("{s:s, s:[{s:s, s:s}]}", "to", to, "messages", "type",
                      "text", "text", d->text);
 
-    if (sc_dreq_path(q, "/v2/bot/message/push") != 0
-        || sc_dreq_header(q, "X-Line-Retry-Key", "%s", key) != 0
-        || sc_dreq_json(q, body) != 0)
+    if (sc_dreq_json(q, body) != 0
+        || sc_dreq_path(q, "/v2/bot/message/push") != 0
+        || sc_dreq_header(q, "X-Line-Retry-Key", "%s", key) != 0)
     {
         return SC_DELIVER_ERROR;
     }

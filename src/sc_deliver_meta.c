@@ -126,7 +126,8 @@ sc_deliver_meta_build(const sc_delivery_t *d, const sc_api_t *api,
                          d->text);
     }
 
-    if (sc_dreq_path(q, "/me/messages") != 0 || sc_dreq_json(q, body) != 0) {
+    /* the body first: it is consumed whatever happens next */
+    if (sc_dreq_json(q, body) != 0 || sc_dreq_path(q, "/me/messages") != 0) {
         return SC_DELIVER_ERROR;
     }
 

@@ -121,9 +121,10 @@ sc_deliver_slack_build(const sc_delivery_t *d, const sc_api_t *api,
         body = NULL;
     }
 
-    if (sc_dreq_path(q, "/chat.postMessage") != 0
-        || sc_dreq_header(q, "Authorization", "Bearer %s", api->token) != 0
-        || sc_dreq_json(q, body) != 0)
+    /* the body first: it is consumed whatever happens next */
+    if (sc_dreq_json(q, body) != 0
+        || sc_dreq_path(q, "/chat.postMessage") != 0
+        || sc_dreq_header(q, "Authorization", "Bearer %s", api->token) != 0)
     {
         return SC_DELIVER_ERROR;
     }

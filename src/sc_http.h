@@ -68,6 +68,7 @@ typedef struct {
 } sc_http_response_t;
 
 
+/* once per response: a parse frees what the previous one kept */
 void sc_http_response_init(sc_http_response_t *r, unsigned head);
 
 /*
