@@ -29,6 +29,8 @@
 
 #define SC_DAY             86400
 #define SC_WEEK            (7 * SC_DAY)
+/* about a million years: local time arithmetic never nears overflow */
+#define SC_TIME_MAX        ((int64_t) 1 << 45)
 
 
 typedef struct {
@@ -76,6 +78,9 @@ static int sc_hours_merge(sc_hours_t *h,
     sc_hours_raw_t raw[7][SC_HOURS_RAW_MAX], unsigned nraw[7], char *err,
     size_t errlen);
 static int sc_hours_open_local(const sc_hours_t *h, int64_t local);
+static size_t sc_hours_stretch(const sc_hours_t *h, int64_t a, int64_t b,
+    int32_t off, int64_t *starts, int64_t *ends, size_t n, size_t max,
+    int *full);
 
 
 static const char  *sc_day_names[7] = {
@@ -1418,6 +1423,111 @@ sc_hours_next_open(const sc_hours_t *h, int64_t now)
     }
 
     return (best == INT64_MAX) ? -1 : best;
+}
+
+
+/*
+ * Between two offset changes the local clock runs with the UTC one, so
+ * each range of each local day there is one interval: the walk visits
+ * every stretch of one offset and every local day in it once, whatever
+ * the length of the ranges.
+ */
+size_t
+sc_hours_intervals(const sc_hours_t *h, int64_t from, int64_t to,
+    int64_t *starts, int64_t *ends, size_t max)
+{
+    int      full;
+    size_t   n;
+    int64_t  a, b;
+
+    if (from >= to || max == 0) {
+        return 0;
+    }
+
+    if (!h->set) {
+        starts[0] = from;
+        ends[0] = to;
+        return 1;
+    }
+
+    if (from < -SC_TIME_MAX) {
+        from = -SC_TIME_MAX;
+    }
+
+    if (to > SC_TIME_MAX) {
+        to = SC_TIME_MAX;
+    }
+
+    n = 0;
+    full = 0;
+
+    for (a = from; a < to && !full; a = b) {
+        b = sc_tz_next_change(&h->tz, a);
+
+        if (b > to) {
+            b = to;
+        }
+
+        n = sc_hours_stretch(h, a, b, sc_tz_offset(&h->tz, a), starts, ends,
+                             n, max, &full);
+    }
+
+    return n;
+}
+
+
+/*
+ * The open intervals of [a, b), where the offset is off, appended to the
+ * n already written (the first of them joins the last one when they
+ * touch); *full when one more would not fit.
+ */
+static size_t
+sc_hours_stretch(const sc_hours_t *h, int64_t a, int64_t b, int32_t off,
+    int64_t *starts, int64_t *ends, size_t n, size_t max, int *full)
+{
+    int64_t                  day, last, s, e;
+    unsigned                 i, wd;
+    const sc_hours_range_t  *r;
+
+    last = sc_fdiv(b - 1 + off, SC_DAY);
+
+    for (day = sc_fdiv(a + off, SC_DAY); day <= last; day++) {
+        wd = (unsigned) ((day % 7 + 7 + 3) % 7);     /* 0: Monday */
+        r = h->ranges[wd];
+
+        for (i = 0; i < h->nranges[wd]; i++) {
+            s = day * SC_DAY + (int64_t) r[i].start * 60 - off;
+            e = day * SC_DAY + (int64_t) r[i].end * 60 - off;
+
+            if (s < a) {
+                s = a;
+            }
+
+            if (e > b) {
+                e = b;
+            }
+
+            if (s >= e) {
+                continue;
+            }
+
+            if (n > 0 && s == ends[n - 1]) {
+                ends[n - 1] = e;
+                continue;
+            }
+
+            if (n == max) {
+                *full = 1;
+                return n;
+            }
+
+            starts[n] = s;
+            ends[n] = e;
+            n++;
+        }
+    }
+
+    return n;
 }
 
 

@@ -108,6 +108,18 @@ int sc_hours_is_open(const sc_hours_t *h, int64_t now);
 int64_t sc_hours_next_open(const sc_hours_t *h, int64_t now);
 
 /*
+ * The open hours within [from, to), unix seconds: writes the half-open
+ * intervals [starts[i], ends[i]) in order, adjacent ones merged (a range
+ * past midnight, 24:00 meeting 00:00, a range across a clock change) and
+ * clipped to [from, to); always open is [from, to).  Returns how many it
+ * wrote, at most max; 0 when from >= to.  With more than max, the first
+ * max are written whole: the last ends where the open time does (the
+ * cut), and a call from ends[max - 1] returns the rest.
+ */
+size_t sc_hours_intervals(const sc_hours_t *h, int64_t from, int64_t to,
+    int64_t *starts, int64_t *ends, size_t max);
+
+/*
  * Writes when at is, seen from now, in the hours' zone: "today at 15:00",
  * "tomorrow at 9:00", "Monday at 9:00", "next Monday at 9:00" (clock12:
  * "9:00 AM").  Returns the length, 0 when it does not fit or at < now.

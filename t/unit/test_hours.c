@@ -1,6 +1,8 @@
 /*
  * test_hours.c: business hours specs, TZif zones and their POSIX footers,
- * is_open / next_open across DST changes and the week end, {opens_at}.
+ * is_open / next_open across DST changes and the week end, {opens_at};
+ * the open intervals of a span (business-hours SLAs), checked against
+ * is_open minute by minute.
  */
 
 #include <stdio.h>
@@ -13,6 +15,10 @@
 
 #define MADRID  "Europe/Madrid"
 #define NY      "America/New_York"
+
+#define IV_MAX  64
+#define H       3600
+#define MIN     60
 
 
 static char  err[512];
@@ -28,9 +34,13 @@ has(const char *s, const char *part)
 static void
 parse_ok(const char *spec, sc_hours_t *h)
 {
+    int  rc;
+
+    /* err is only meaningful after a failure: days are tried first */
     err[0] = '\0';
-    ok(sc_hours_parse(spec, h, err, sizeof(err)) == 0, "parses \"%s\"%s%s",
-       spec ? spec : "(null)", err[0] ? ": " : "", err);
+    rc = sc_hours_parse(spec, h, err, sizeof(err));
+    ok(rc == 0, "parses \"%s\"%s%s", spec ? spec : "(null)",
+       rc ? ": " : "", rc ? err : "");
 }
 
 
@@ -444,6 +454,398 @@ test_copy(void)
 }
 
 
+/* unix time of a UTC calendar date and time (proleptic Gregorian) */
+static int64_t
+utc(int y, int mo, int d, int hh, int mm)
+{
+    int64_t  era, yoe, doy, doe;
+
+    y -= (mo <= 2);
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return (era * 146097 + doe - 719468) * 86400 + hh * 3600 + mm * 60;
+}
+
+
+typedef struct {
+    size_t   n;
+    int64_t  s[IV_MAX];
+    int64_t  e[IV_MAX];
+} iv_t;
+
+
+static iv_t *
+iv(const sc_hours_t *h, int64_t from, int64_t to, size_t max)
+{
+    static iv_t  v;
+
+    memset(&v, 0, sizeof(iv_t));
+    v.n = sc_hours_intervals(h, from, to, v.s, v.e, max);
+
+    return &v;
+}
+
+
+/* the intervals equal want[] (pairs of start, end) */
+static void
+iv_is(const iv_t *v, const int64_t *want, size_t n, const char *name)
+{
+    size_t  i;
+    int     same;
+
+    same = (v->n == n);
+
+    for (i = 0; same && i < n; i++) {
+        same = (v->s[i] == want[2 * i] && v->e[i] == want[2 * i + 1]);
+    }
+
+    ok(same, "%s", name);
+
+    if (!same) {
+        for (i = 0; i < v->n; i++) {
+            printf("#   got [%lld, %lld)\n", (long long) v->s[i],
+                   (long long) v->e[i]);
+        }
+
+        for (i = 0; i < n; i++) {
+            printf("#   want [%lld, %lld)\n", (long long) want[2 * i],
+                   (long long) want[2 * i + 1]);
+        }
+    }
+}
+
+
+/* the wall-clock instant when secs of open time have passed since from */
+static int64_t
+due(const sc_hours_t *h, int64_t from, int64_t secs)
+{
+    size_t   i;
+    iv_t    *v;
+
+    v = iv(h, from, from + 30 * 86400, IV_MAX);
+
+    for (i = 0; i < v->n; i++) {
+        if (v->e[i] - v->s[i] >= secs) {
+            return v->s[i] + secs;
+        }
+
+        secs -= v->e[i] - v->s[i];
+    }
+
+    return -1;
+}
+
+
+/*
+ * The intervals against is_open: ordered, apart (adjacent ones merged),
+ * open inside, closed just outside, and as many open seconds as is_open
+ * finds minute by minute (ranges, zones and spans here are whole minutes).
+ */
+static void
+iv_agrees(const char *spec, int64_t from, int64_t to)
+{
+    size_t      i, bad;
+    int64_t     t, open, sum;
+    sc_hours_t  h;
+    iv_t       *v;
+
+    if (sc_hours_parse(spec, &h, err, sizeof(err)) != 0) {
+        ok(0, "parses \"%s\": %s", spec, err);
+        return;
+    }
+
+    v = iv(&h, from, to, IV_MAX);
+    bad = 0;
+    sum = 0;
+
+    for (i = 0; i < v->n; i++) {
+        bad += (v->s[i] >= v->e[i] || v->s[i] < from || v->e[i] > to);
+        bad += (i > 0 && v->s[i] <= v->e[i - 1]);
+        bad += !sc_hours_is_open(&h, v->s[i]);
+        bad += !sc_hours_is_open(&h, v->e[i] - 1);
+        bad += (v->s[i] > from && sc_hours_is_open(&h, v->s[i] - 1));
+        bad += (v->e[i] < to && sc_hours_is_open(&h, v->e[i]));
+        sum += v->e[i] - v->s[i];
+    }
+
+    open = 0;
+
+    for (t = from; t < to; t += MIN) {
+        open += sc_hours_is_open(&h, t) ? MIN : 0;
+    }
+
+    ok(v->n > 0 && v->n < IV_MAX && bad == 0 && sum == open,
+       "\"%s\": %zu intervals, %lld s open, as is_open says", spec, v->n,
+       (long long) sum);
+
+    if (bad || sum != open) {
+        printf("#   bad %zu, open by is_open %lld\n", bad, (long long) open);
+    }
+
+    sc_hours_free(&h);
+}
+
+
+static void
+test_intervals(void)
+{
+    size_t      n, i;
+    int64_t     fri, mon, t, s[IV_MAX], e[IV_MAX];
+    sc_hours_t  h;
+    iv_t       *v, all;
+
+    is_int(utc(2026, 11, 20, 16, 50), 1795193400, "utc(): 2026-11-20 16:50");
+
+    /* weekdays and the week end: Friday 2026-11-20, Monday 2026-11-23 */
+    parse_ok("mon-fri 09:00-18:00 " MADRID, &h);
+    fri = utc(2026, 11, 20, 16, 50);                  /* 17:50 CET */
+    mon = utc(2026, 11, 23, 8, 0);                    /* 09:00 CET */
+    {
+        int64_t  w[] = { fri, fri + 10 * MIN, mon, mon + 9 * H };
+
+        iv_is(iv(&h, fri, mon + 24 * H, IV_MAX), w, 2,
+              "Fri 17:50 to Tue: ten minutes on Friday, Monday 09:00-18:00, "
+              "nothing on the week end");
+    }
+    is_int(due(&h, fri, 30 * MIN), mon + 20 * MIN,
+           "a 30-minute SLA from Friday 17:50 is due Monday 09:20");
+    is_int(due(&h, mon + 2 * H, 8 * H), mon + 24 * H + 1 * H,
+           "8 hours from Monday 11:00: Tuesday 10:00");
+
+    v = iv(&h, utc(2026, 11, 16, 0, 0), utc(2026, 11, 23, 0, 0), IV_MAX);
+    ok(v->n == 5 && v->s[0] == utc(2026, 11, 16, 8, 0)
+       && v->e[4] == utc(2026, 11, 20, 17, 0), "a week: five days, "
+       "Monday 08:00 UTC to Friday 17:00 UTC");
+
+    /* a span inside a range, and one inside the night */
+    {
+        int64_t  w[] = { mon + H, mon + 2 * H };
+
+        iv_is(iv(&h, mon + H, mon + 2 * H, IV_MAX), w, 1,
+              "a span inside the hours: itself");
+    }
+    is_int(iv(&h, fri + H, mon, IV_MAX)->n, 0, "the week end: nothing");
+
+    /* from > to, empty, no room */
+    is_int(iv(&h, mon + 9 * H, mon, IV_MAX)->n, 0, "from > to: 0");
+    is_int(iv(&h, mon + H, mon + H, IV_MAX)->n, 0, "from = to: 0");
+    is_int(iv(&h, mon, mon + H, 0)->n, 0, "max 0: 0");
+
+    /* max: the first ones whole, and the rest from where they stop */
+    t = utc(2026, 11, 16, 0, 0);
+    n = sc_hours_intervals(&h, t, t + 14 * 86400, s, e, 3);
+    is_int(n, 3, "max 3 of ten: 3");
+    ok(s[2] == utc(2026, 11, 18, 8, 0) && e[2] == utc(2026, 11, 18, 17, 0),
+       "the third is Wednesday's, whole");
+    all = *iv(&h, t, t + 14 * 86400, IV_MAX);
+    is_int(all.n, 10, "two weeks: ten intervals");
+    n = sc_hours_intervals(&h, e[2], t + 14 * 86400, s + 3, e + 3,
+                           IV_MAX - 3);
+    ok(n == 7 && memcmp(s, all.s, 10 * sizeof(int64_t)) == 0
+       && memcmp(e, all.e, 10 * sizeof(int64_t)) == 0,
+       "from the cut on: the other seven, the same");
+    n = sc_hours_intervals(&h, t, t + 14 * 86400, s, e, 10);
+    is_int(n, 10, "max exactly the number: all of them");
+    sc_hours_free(&h);
+
+    /* two ranges a day, a Saturday */
+    parse_ok("mon-fri 09:00-13:00 15:00-18:00, sat 10:00-14:00 UTC", &h);
+    t = utc(2026, 11, 20, 0, 0);
+    {
+        int64_t  w[] = { t + 9 * H, t + 13 * H, t + 15 * H, t + 18 * H,
+                         t + 86400 + 10 * H, t + 86400 + 14 * H };
+
+        iv_is(iv(&h, t, t + 3 * 86400, IV_MAX), w, 3,
+              "Friday's two ranges, Saturday's, no Sunday");
+    }
+    {
+        int64_t  w[] = { t + 12 * H, t + 13 * H, t + 15 * H, t + 16 * H };
+
+        iv_is(iv(&h, t + 12 * H, t + 16 * H, IV_MAX), w, 2,
+              "clipped at both ends");
+    }
+    n = sc_hours_intervals(&h, t, t + 3 * 86400, s, e, 1);
+    ok(n == 1 && s[0] == t + 9 * H && e[0] == t + 13 * H,
+       "max 1: the first range only");
+    sc_hours_free(&h);
+
+    /* overnight, 24:00, whole days */
+    parse_ok("fri 22:00-02:00 UTC", &h);
+    t = utc(2024, 6, 7, 0, 0);                        /* a Friday */
+    {
+        int64_t  w[] = { t + 22 * H, t + 26 * H };
+
+        iv_is(iv(&h, t, t + 7 * 86400, IV_MAX), w, 1,
+              "Friday 22:00 to Saturday 02:00: one interval");
+    }
+    {
+        int64_t  w[] = { t + 25 * H, t + 26 * H };
+
+        iv_is(iv(&h, t + 25 * H, t + 30 * H, IV_MAX), w, 1,
+              "from Saturday 01:00: the rest of the night");
+    }
+    sc_hours_free(&h);
+
+    parse_ok("mon 18:00-24:00, tue 00:00-08:00 12:00-13:00 UTC", &h);
+    t = utc(2024, 6, 3, 0, 0);                        /* a Monday */
+    {
+        int64_t  w[] = { t + 18 * H, t + 32 * H, t + 36 * H, t + 37 * H };
+
+        iv_is(iv(&h, t, t + 2 * 86400, IV_MAX), w, 2,
+              "Monday 24:00 meets Tuesday 00:00: merged");
+    }
+    n = sc_hours_intervals(&h, t, t + 2 * 86400, s, e, 1);
+    ok(n == 1 && s[0] == t + 18 * H && e[0] == t + 32 * H,
+       "max 1: the merged night whole, not cut at midnight");
+    sc_hours_free(&h);
+
+    parse_ok("daily 00:00-24:00 " MADRID, &h);
+    t = utc(2024, 3, 29, 12, 0);
+    {
+        int64_t  w[] = { t, t + 5 * 86400 };
+
+        iv_is(iv(&h, t, t + 5 * 86400, IV_MAX), w, 1,
+              "daily 00:00-24:00 across the spring change: one interval");
+    }
+    sc_hours_free(&h);
+
+    /* Madrid spring forward: 2024-03-31 02:00 CET is 03:00 CEST */
+    t = utc(2024, 3, 31, 0, 0);
+    parse_ok("sun 01:00-04:00 " MADRID, &h);
+    {
+        int64_t  w[] = { t, t + 2 * H };
+
+        iv_is(iv(&h, t - 86400, t + 86400, IV_MAX), w, 1,
+              "spring forward: 01:00-04:00 lasts two hours, in one piece");
+    }
+    sc_hours_free(&h);
+
+    parse_ok("sun 02:15-02:45 " MADRID, &h);
+    is_int(iv(&h, t - 86400, t + 86400, IV_MAX)->n, 0,
+           "spring forward: 02:15-02:45 never comes");
+    sc_hours_free(&h);
+
+    parse_ok("mon-fri 09:00-18:00 " MADRID, &h);
+    {
+        int64_t  w[] = { utc(2024, 3, 29, 8, 0), utc(2024, 3, 29, 17, 0),
+                         utc(2024, 4, 1, 7, 0), utc(2024, 4, 1, 16, 0) };
+
+        iv_is(iv(&h, utc(2024, 3, 29, 0, 0), utc(2024, 4, 2, 0, 0),
+                 IV_MAX), w, 2, "Friday 09:00 CET, Monday 09:00 CEST");
+    }
+    is_int(due(&h, utc(2024, 3, 29, 16, 50), 30 * MIN),
+           utc(2024, 4, 1, 7, 20), "30 minutes from Friday 17:50 CET: "
+           "Monday 09:20 CEST");
+    sc_hours_free(&h);
+
+    /* Madrid fall back: 2024-10-27 03:00 CEST is 02:00 CET again */
+    t = utc(2024, 10, 27, 0, 0);
+    parse_ok("sun 02:00-04:00 " MADRID, &h);
+    {
+        int64_t  w[] = { t, t + 3 * H };
+
+        iv_is(iv(&h, t - 86400, t + 86400, IV_MAX), w, 1,
+              "fall back: 02:00-04:00 lasts three hours, in one piece");
+    }
+    sc_hours_free(&h);
+
+    parse_ok("sun 02:30-03:00 " MADRID, &h);
+    {
+        int64_t  w[] = { t + 30 * MIN, t + H, t + H + 30 * MIN, t + 2 * H };
+
+        iv_is(iv(&h, t - 86400, t + 86400, IV_MAX), w, 2,
+              "fall back: 02:30-03:00 comes twice");
+    }
+    sc_hours_free(&h);
+
+    parse_ok("sat-sun 20:00-09:00 " MADRID, &h);
+    {
+        int64_t  w[] = { utc(2024, 10, 26, 18, 0), utc(2024, 10, 27, 8, 0),
+                         utc(2024, 10, 27, 19, 0), utc(2024, 10, 28, 8, 0) };
+
+        iv_is(iv(&h, utc(2024, 10, 26, 0, 0), utc(2024, 10, 29, 0, 0),
+                 IV_MAX), w, 2, "overnight across the fall back: 14 hours, "
+              "then Sunday night into Monday");
+    }
+    sc_hours_free(&h);
+
+    /* fixed offsets */
+    parse_ok("mon-fri 09:00-17:30 +05:30", &h);
+    t = utc(2024, 6, 3, 0, 0);                        /* a Monday */
+    {
+        int64_t  w[] = { t + 3 * H + 30 * MIN, t + 12 * H };
+
+        iv_is(iv(&h, t - 86400, t + 86400 - 6 * H, IV_MAX), w, 1,
+              "+05:30: Monday 09:00-17:30 is 03:30-12:00 UTC");
+    }
+    sc_hours_free(&h);
+
+    parse_ok("sun 22:00-02:00 UTC-03:30", &h);
+    {
+        int64_t  w[] = { t + H + 30 * MIN, t + 5 * H + 30 * MIN };
+
+        iv_is(iv(&h, t - 86400, t + 86400, IV_MAX), w, 1,
+              "-03:30: Sunday 22:00 to Monday 02:00 is Monday 01:30-05:30 "
+              "UTC");
+    }
+    sc_hours_free(&h);
+
+    /* always open */
+    parse_ok("", &h);
+    {
+        int64_t  w[] = { 100, 200 };
+
+        iv_is(iv(&h, 100, 200, IV_MAX), w, 1, "no hours: [from, to)");
+    }
+    is_int(iv(&h, 200, 100, IV_MAX)->n, 0, "no hours, from > to: 0");
+    sc_hours_free(&h);
+
+    parse_ok(MADRID, &h);
+    {
+        int64_t  w[] = { t, t + 7 * 86400 };
+
+        iv_is(iv(&h, t, t + 7 * 86400, IV_MAX), w, 1,
+              "a zone alone: [from, to)");
+    }
+    sc_hours_free(&h);
+
+    /* far from now: the footer rule; the ends of time do not overflow */
+    parse_ok("mon-fri 09:00-18:00 " MADRID, &h);
+    v = iv(&h, utc(2040, 3, 23, 0, 0), utc(2040, 3, 27, 0, 0), IV_MAX);
+    ok(v->n == 2 && v->s[0] == utc(2040, 3, 23, 8, 0)
+       && v->s[1] == utc(2040, 3, 26, 7, 0),
+       "2040: Friday in CET, Monday in CEST");
+    n = sc_hours_intervals(&h, INT64_MIN, INT64_MAX, s, e, 4);
+    for (i = 0; i < n; i++) {
+        if (s[i] >= e[i] || (i > 0 && e[i - 1] >= s[i])) {
+            break;
+        }
+    }
+    ok(n == 4 && i == n, "INT64_MIN to INT64_MAX: max of them, in order, "
+       "no overflow");
+    sc_hours_free(&h);
+
+    /* against is_open, minute by minute */
+    iv_agrees("mon-fri 09:00-13:00 15:00-18:00, sat 10:00-14:00 " MADRID,
+              utc(2024, 3, 25, 0, 7), utc(2024, 4, 3, 0, 0));
+    iv_agrees("daily 22:00-06:00, wed 12:00-12:01 " MADRID,
+              utc(2024, 10, 21, 0, 0), utc(2024, 11, 1, 0, 0));
+    iv_agrees("sun 00:30-01:30 01:45-03:00 " NY,
+              utc(2024, 11, 2, 0, 0), utc(2024, 11, 5, 0, 0));
+    iv_agrees("sun 02:00-02:30 02:45-04:00, daily 23:59-00:01 " NY,
+              utc(2024, 3, 8, 0, 0), utc(2024, 3, 13, 0, 0));
+    iv_agrees("fri-mon 08:00-12:00 18:00-24:00 Australia/Sydney",
+              utc(2024, 3, 30, 0, 0), utc(2024, 4, 12, 0, 0));
+    iv_agrees("weekdays 00:00-24:00 America/Santiago",
+              utc(2024, 8, 30, 0, 0), utc(2024, 9, 14, 0, 0));
+    iv_agrees("tue 23:00-01:00 +14:00", utc(2024, 1, 1, 0, 0),
+              utc(2024, 1, 20, 0, 0));
+}
+
+
 int
 main(void)
 {
@@ -451,6 +853,7 @@ main(void)
     test_zones();
     test_open();
     test_copy();
+    test_intervals();
 
     return done_testing();
 }
