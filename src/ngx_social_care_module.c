@@ -256,6 +256,13 @@ static ngx_command_t  ngx_social_care_commands[] = {
       0,
       NULL },
 
+    { ngx_string("social_care_sla_business_hours"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_social_care_sla_hours_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("social_care_escalate_url"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_social_care_escalate_directive,

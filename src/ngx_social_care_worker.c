@@ -45,7 +45,14 @@
     "$5::integer, $6::boolean, $7::integer)"
 #define SC_SQL_WATCH_SLA                                                      \
     "select social_care.watch_sla($1::integer, $2::integer, $3::integer, "    \
-    "$4::integer)"
+    "$4::integer, $5::integer, $6::tstzmultirange)"
+
+/* events younger than this are watched; the open hours cover it */
+#define SC_SLA_HORIZON        (7 * 86400)
+#define SC_SLA_HOURS_AHEAD    (8 * 86400)
+#define SC_SLA_HOURS_MAX      256
+#define SC_SLA_RANGE_LEN      sizeof("[2026-11-20 16:50:00+00,"            \
+                                     "2026-11-20 17:00:00+00),")
 #define SC_SQL_WATCH_CRISES                                                   \
     "select social_care.watch_crises($1::integer, $2::integer, $3::real, "    \
     "$4::integer)"
@@ -82,6 +89,7 @@ typedef struct {
 
     ngx_uint_t                      held;        /* jobs claimed, unreported */
     ngx_msec_t                      stats_due;   /* first-response figures */
+    u_char                         *hours;       /* open_hours text */
     unsigned                        claiming:1;
     unsigned                        more:1;      /* claim again when done */
     unsigned                        watching:2;  /* watch statements out */
@@ -110,6 +118,8 @@ static void ngx_social_care_worker_claimed(void *data, PGresult *res);
 static void ngx_social_care_worker_watched(void *data, PGresult *res);
 static void ngx_social_care_worker_topics(void *data, PGresult *res);
 static void ngx_social_care_worker_depth(void *data, PGresult *res);
+static const char *ngx_social_care_worker_open_hours(
+    ngx_social_care_worker_t *w);
 static void ngx_social_care_worker_first_response(void *data,
     PGresult *res);
 static void ngx_social_care_job_run(sc_job_t *job);
@@ -208,6 +218,10 @@ ngx_social_care_worker_stop(void)
 
     /* unreported jobs come back when their leases expire */
     sc_pgq_destroy(w->pgq);
+
+    if (w->hours) {
+        ngx_free(w->hours);
+    }
 
     ngx_social_care_worker = NULL;
     ngx_free(w);
@@ -354,11 +368,12 @@ static void
 ngx_social_care_worker_tick(ngx_event_t *ev)
 {
     u_char                         sla[4][NGX_INT_T_LEN + 1],
+                                   horizon[NGX_INT_T_LEN + 1],
                                    cw[NGX_INT_T_LEN + 1],
                                    cmin[NGX_INT_T_LEN + 1],
                                    cf[32], cb[NGX_INT_T_LEN + 1];
     ngx_uint_t                     i;
-    const char                    *values[4];
+    const char                    *values[6];
     ngx_social_care_worker_t      *w;
     ngx_social_care_worker_conf_t *wcf;
 
@@ -396,9 +411,13 @@ ngx_social_care_worker_tick(ngx_event_t *ev)
         values[i] = (const char *) sla[i];
     }
 
+    (void) ngx_snprintf(horizon, sizeof(horizon), "%d%Z", SC_SLA_HORIZON);
+    values[4] = (const char *) horizon;
+    values[5] = ngx_social_care_worker_open_hours(w);
+
     w->watching++;
 
-    if (sc_pgq_send(w->pgq, SC_SQL_WATCH_SLA, 4, values,
+    if (sc_pgq_send(w->pgq, SC_SQL_WATCH_SLA, 6, values,
                     ngx_social_care_worker_watched, w)
         != NGX_OK)
     {
@@ -430,6 +449,58 @@ ngx_social_care_worker_tick(ngx_event_t *ev)
 
     (void) sc_pgq_send(w->pgq, SC_SQL_CRISIS_TOPICS, 0, NULL,
                        ngx_social_care_worker_topics, w);
+}
+
+
+/*
+ * social_care_sla_business_hours as the open intervals around now, in
+ * UTC, as a tstzmultirange literal; NULL (the wall clock) without it.
+ */
+
+static const char *
+ngx_social_care_worker_open_hours(ngx_social_care_worker_t *w)
+{
+    u_char      *p;
+    size_t       i, n;
+    int64_t      now, starts[SC_SLA_HOURS_MAX], ends[SC_SLA_HOURS_MAX];
+    ngx_tm_t     a, b;
+
+    if (w->wcf->sla_hours == NULL) {
+        return NULL;
+    }
+
+    if (w->hours == NULL) {
+        w->hours = ngx_alloc(SC_SLA_HOURS_MAX * SC_SLA_RANGE_LEN + 3,
+                             w->log);
+        if (w->hours == NULL) {
+            return NULL;
+        }
+    }
+
+    now = ngx_time();
+    n = sc_hours_intervals(w->wcf->sla_hours, now - SC_SLA_HORIZON,
+                           now + SC_SLA_HOURS_AHEAD, starts, ends,
+                           SC_SLA_HOURS_MAX);
+
+    p = w->hours;
+    *p++ = '{';
+
+    for (i = 0; i < n; i++) {
+        ngx_gmtime((time_t) starts[i], &a);
+        ngx_gmtime((time_t) ends[i], &b);
+
+        p = ngx_sprintf(p, "%s[%4d-%02d-%02d %02d:%02d:%02d+00,"
+                        "%4d-%02d-%02d %02d:%02d:%02d+00)", i ? "," : "",
+                        a.ngx_tm_year, a.ngx_tm_mon, a.ngx_tm_mday,
+                        a.ngx_tm_hour, a.ngx_tm_min, a.ngx_tm_sec,
+                        b.ngx_tm_year, b.ngx_tm_mon, b.ngx_tm_mday,
+                        b.ngx_tm_hour, b.ngx_tm_min, b.ngx_tm_sec);
+    }
+
+    *p++ = '}';
+    *p = '\0';
+
+    return (const char *) w->hours;
 }
 
 
@@ -617,18 +688,21 @@ ngx_social_care_job_deliver(sc_job_t *job)
         }
     }
 
-    if (a == NULL) {
-        (void) ngx_snprintf((u_char *) err, sizeof(err),
-                            "no social_care_api for \"%s\"%Z", d.platform);
-        ngx_social_care_job_failed(job, err, 0, 1);
-        return;
-    }
-
     api = &job->api;
-    api->host = (const char *) a->endpoint.host.data;
-    api->base_path = (const char *) a->endpoint.path.data;
-    api->token = (const char *) a->token.data;
-    api->sender = a->sender.len ? (const char *) a->sender.data : NULL;
+
+    if (a) {
+        api->host = (const char *) a->endpoint.host.data;
+        api->base_path = (const char *) a->endpoint.path.data;
+        api->token = (const char *) a->token.data;
+        api->sender = a->sender.len ? (const char *) a->sender.data : NULL;
+        api->account = a->account.len ? (const char *) a->account.data
+                                      : NULL;
+
+    } else {
+        /* a platform answered inline or not at all is skipped below */
+        api->host = "";
+        api->base_path = "";
+    }
 
     req = NULL;
     len = 0;
@@ -636,6 +710,14 @@ ngx_social_care_job_deliver(sc_job_t *job)
 
     rc = sc_deliver_build(&d, api, ngx_social_care_now(), &req, &len,
                           &reason);
+
+    if (a == NULL && rc != SC_DELIVER_SKIP) {
+        free(req);
+        (void) ngx_snprintf((u_char *) err, sizeof(err),
+                            "no social_care_api for \"%s\"%Z", d.platform);
+        ngx_social_care_job_failed(job, err, 0, 1);
+        return;
+    }
 
     switch (rc) {
 

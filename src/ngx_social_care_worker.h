@@ -15,6 +15,7 @@
 #include <ngx_core.h>
 
 #include "sc_verify.h"
+#include "sc_hours.h"
 #include "ngx_social_care_http.h"
 
 
@@ -24,6 +25,7 @@ typedef struct {
     ngx_social_care_endpoint_t   endpoint;
     sc_secret_t                  token;      /* data NULL: none */
     ngx_str_t                    sender;     /* Viber's sender name */
+    ngx_str_t                    account;    /* WhatsApp phone number id */
 } ngx_social_care_api_t;
 
 
@@ -43,6 +45,7 @@ typedef struct {
     ngx_ssl_t                   *ssl;
 
     ngx_int_t                    sla[4];      /* seconds; -1: the table's */
+    sc_hours_t                  *sla_hours;   /* NULL: the wall clock */
 
     ngx_social_care_endpoint_t  *escalate;    /* NULL: rows only */
     sc_secret_t                  escalate_secret;
@@ -65,6 +68,8 @@ char *ngx_social_care_api_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_social_care_sla_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_social_care_sla_hours_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 char *ngx_social_care_escalate_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_social_care_crisis_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -4,7 +4,8 @@
  * ngx_social_care_worker_conf.c: the worker queue's directives:
  * social_care_worker, social_care_job_attempts/_backoff, social_care_api,
  * social_care_api_timeout, social_care_api_trusted_certificate,
- * social_care_sla, social_care_escalate_url, social_care_crisis.
+ * social_care_sla, social_care_sla_business_hours, social_care_escalate_url,
+ * social_care_crisis.
  */
 
 #include <ngx_config.h>
@@ -21,6 +22,7 @@ static ngx_int_t ngx_social_care_param(ngx_str_t *arg, const char *name,
     ngx_str_t *value);
 static ngx_int_t ngx_social_care_ssl_init(ngx_conf_t *cf,
     ngx_social_care_worker_conf_t *wcf);
+static void ngx_social_care_hours_cleanup(void *data);
 
 
 void
@@ -241,6 +243,13 @@ ngx_social_care_api_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_social_care_param(&value[i], "account", &v) == NGX_OK
+            && v.len)
+        {
+            api->account = v;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid parameter \"%V\"", &value[i]);
         return NGX_CONF_ERROR;
@@ -294,6 +303,55 @@ ngx_social_care_sla_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* social_care_sla_business_hours "<spec>" */
+
+char *
+ngx_social_care_sla_hours_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_social_care_main_conf_t  *smcf = conf;
+
+    ngx_str_t           *value;
+    sc_hours_t          *h;
+    ngx_pool_cleanup_t  *cln;
+    char                 err[256];
+
+    if (smcf->worker.sla_hours) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    h = ngx_pcalloc(cf->pool, sizeof(sc_hours_t));
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (h == NULL || cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the zone's TZif file is read here, never in a worker */
+    if (sc_hours_parse((const char *) value[1].data, h, err, sizeof(err))
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_social_care_hours_cleanup;
+    cln->data = h;
+
+    smcf->worker.sla_hours = h;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_social_care_hours_cleanup(void *data)
+{
+    sc_hours_free(data);
 }
 
 

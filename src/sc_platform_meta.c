@@ -787,6 +787,7 @@ static sc_parse_rc_e
 sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
     unsigned echo)
 {
+    json_t                *meta;
     const char            *name, *from, *to, *own;
     sc_event_t            *ev;
     sc_parse_rc_e          rc;
@@ -806,6 +807,19 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
     /* the business's own number writing: sent from the WhatsApp app */
     if (sc_meta_same_digits(from, own)) {
         echo = 1;
+    }
+
+    /*
+     * The business number the customer wrote to (phone_number_id) lives
+     * beside the message, not in it; the Cloud API replies from it, so
+     * the stored message carries it.
+     */
+    meta = json_object_get(value, "metadata");
+
+    if (json_is_object(meta) && json_object_get(msg, "metadata") == NULL
+        && json_object_set(msg, "metadata", meta) != 0)
+    {
+        return SC_PARSE_NOMEM;
     }
 
     rc = sc_meta_event(ctx, echo ? "echo" : t->type, msg, &ev);

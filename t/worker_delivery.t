@@ -214,6 +214,27 @@ is $reply->{status}, 'failed', 'a refusal fails the reply at once';
 is $reply->{job_attempts}, 1, 'one attempt';
 like $reply->{last_error} // '', qr/window/, 'with the platform\'s reason';
 
+# WhatsApp: from the business number the customer wrote to
+
+scenario(default => [200, {}, '{"messaging_product":"whatsapp","contacts":'
+                              . '[{"wa_id":"16315551181"}],"messages":'
+                              . '[{"id":"wamid.sent_%n"}]}']);
+
+my $wa = SocialCare::Test->fixture('meta/whatsapp_text.json');
+my $war = $t->meta_post('/hooks/meta', $wa);
+is $war->{status}, 200, 'a WhatsApp message';
+$ev = $war->{json}{events}[0]{id};
+$reply = wait_reply($ev, 'sent');
+is $reply->{status}, 'sent', 'its holding reply is sent';
+is $reply->{platform_reply_id}, 'wamid.sent_1', 'with the Cloud API\'s id';
+$q = $api->requests->[0];
+is $q->{path}, '/v19.0/106540352242922/messages',
+   'from the phone number id of the webhook';
+$sent = decode_json($q->{body});
+is $sent->{to}, '16315551181', 'to the customer';
+is $sent->{text}{body}, $reply->{text}, 'the holding reply';
+like $sent->{context}{message_id} // '', qr/^wamid\./, 'as a reply to it';
+
 # HTTPS: nginx's SSL, the certificate and the host name checked
 
 my $p = $t->prefix;
