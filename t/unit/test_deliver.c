@@ -401,9 +401,16 @@ test_meta(void)
     is_int(build(&d, &meta_api, NOW), SC_DELIVER_SKIP,
            "instagram mention: skipped");
 
-    /* WhatsApp: the phone number id is not in raw today */
+    /* WhatsApp: the normalizer keeps the webhook's metadata in raw */
     ev = fixture("meta", "whatsapp_text.json", 0);
     delivery(&d, "meta", ev, "private", NOW - HOUR);
+    is_int(build(&d, &meta_api, NOW), SC_DELIVER_REQUEST,
+           "whatsapp: phone_number_id from raw");
+    ok(strstr(reqline, "/106540352242922/messages") != NULL,
+       "whatsapp: ... the number the customer wrote to");
+
+    /* without it (social_care_store_raw off): account= or an error */
+    d.raw = NULL;
     is_int(build(&d, &meta_api, NOW), SC_DELIVER_ERROR,
            "whatsapp: no phone_number_id in raw, none configured");
     ok(reason != NULL && strstr(reason, "phone_number_id") != NULL,
