@@ -7,9 +7,13 @@
  *
  * A message is tokenized once into a fixed buffer: ASCII lowercased, Latin
  * accents folded ("número" is "numero"), an emoji a token, emoticons kept
- * whole.  A token costs one hash probe, plus one per distinct length of
- * the "word*" prefixes in the rules; phrases hang off their first word.
- * Nothing is allocated per message but the redacted text.
+ * whole, each token hashed as it is read.  A token costs a look at a
+ * filter of the keys, and a hash probe when it may be one, plus one per
+ * distinct length of the "word*" prefixes its first two bytes may start;
+ * phrases hang off their first word, their second word's hash beside
+ * them, and a filter of first and second words skips them when the next
+ * token continues none.  Nothing is allocated per message but the
+ * redacted text.
  */
 
 #include <errno.h>
@@ -49,6 +53,13 @@
 
 #define SC_FNV_OFFSET       2166136261u
 #define SC_FNV_PRIME        16777619u
+
+/*
+ * Bits of the filters over the keys and over the first two words of the
+ * phrases: most words of a message are no key, and most keys are not
+ * followed by the second word of any of their phrases.
+ */
+#define SC_FILTER_BITS      16384
 
 
 /*
@@ -116,6 +127,7 @@ struct sc_term_s {
     uint8_t         has_sentiment;
     uint8_t         has_intent;
     uint8_t         start;           /* "^is it": first in a sentence */
+    uint32_t        hash1;           /* sc_hash() of the second word */
     uint8_t         lens[SC_PHRASE_MAX];
     const char     *words[SC_PHRASE_MAX];
     char            text[];          /* the words, one after another */
@@ -126,9 +138,20 @@ typedef struct {
     uint32_t        hash;
     uint8_t         len;
     uint8_t         prefix;
+    uint8_t         loose;           /* a phrase's second word is "word*" */
     const char     *key;
     sc_term_t      *terms;
+    sc_term_t      *single;          /* the first one-word term of terms */
+    uint32_t        phrases;         /* its phrases in rules->phrases[] */
+    uint32_t        nphrases;
 } sc_slot_t;
+
+
+/* a phrase by the hash of its second word, for a look at many at once */
+typedef struct {
+    uint32_t        hash1;
+    const sc_term_t *term;
+} sc_phrase_t;
 
 
 typedef struct {
@@ -143,9 +166,17 @@ struct sc_rules_s {
     size_t          nused;
     size_t          nterms;
     uint64_t        prefix_lens;     /* bit n: a "word*" key n bytes long */
+    size_t          prefix_max;      /* the longest of them */
     uint64_t        crisis;          /* topics that make a crisis */
     size_t          ntopics;
     sc_topic_t      topics[SC_TOPICS_LIMIT];
+    sc_phrase_t    *phrases;         /* each slot's, in its terms' order */
+    uint64_t        keys[SC_FILTER_BITS / 64];
+    uint64_t        singles[SC_FILTER_BITS / 64];  /* keys of a one-word
+                                                      term, or loose */
+    uint64_t        pairs[SC_FILTER_BITS / 64];
+    uint64_t        starts[SC_FILTER_BITS / 64];  /* "word*" keys' first
+                                                     two bytes */
 };
 
 
@@ -153,6 +184,7 @@ typedef struct {
     uint16_t        off;
     uint8_t         len;
     uint8_t         flags;
+    uint32_t        hash;            /* sc_hash() of the token */
 } sc_tok_t;
 
 
@@ -171,6 +203,18 @@ typedef struct {
     sc_tok_t        tok[SC_TOKENS_MAX];
     char            buf[SC_TEXT_MAX];
 } sc_text_t;
+
+
+/* a word as sc_word() read it, for sc_tokenize() to keep or not */
+typedef struct {
+    size_t          end;             /* where it ends in the text */
+    size_t          blen;            /* where it ends in tx->buf */
+    uint32_t        hash;
+    unsigned        flags;           /* SC_TOK_* */
+    unsigned        letters;
+    unsigned        upper;
+    unsigned        alnum:1;         /* ASCII letters and digits only */
+} sc_word_t;
 
 
 /* what the words of a message add up to */
@@ -211,6 +255,13 @@ static int sc_topic_index(sc_loader_t *ld, const char *name,
 static sc_term_t *sc_term_get(sc_loader_t *ld, const sc_text_t *tx,
     int start);
 static int sc_slots_grow(sc_rules_t *rules);
+static int sc_rules_index(sc_rules_t *rules);
+static int sc_filter_test(const uint64_t *filter, uint32_t hash);
+static void sc_filter_set(uint64_t *filter, uint32_t hash);
+static uint32_t sc_pair_hash(uint32_t first, uint32_t second);
+static uint32_t sc_start_hash(const char *w);
+static int sc_pair_maybe(const sc_rules_t *rules, const sc_text_t *tx,
+    size_t i, uint32_t hash, uint32_t *next);
 static sc_slot_t *sc_slot_find(const sc_rules_t *rules, uint32_t hash,
     const char *key, size_t len, int prefix);
 static uint32_t sc_hash(const char *s, size_t len);
@@ -222,15 +273,20 @@ static int sc_is_punct(uint32_t cp);
 static char sc_fold_latin1(uint32_t cp, int *upper);
 static size_t sc_url_len(const char *s, size_t len);
 static void sc_tokenize(const char *s, size_t len, sc_text_t *tx);
-static size_t sc_word(const unsigned char *p, size_t len, size_t i,
-    sc_text_t *tx, unsigned flags);
+static int sc_link_start(const unsigned char *p, size_t i);
+static void sc_word(const unsigned char *p, size_t len, size_t i,
+    sc_text_t *tx, unsigned flags, sc_word_t *w);
+static void sc_word_keep(sc_text_t *tx, const sc_word_t *w);
 static size_t sc_symbols(const unsigned char *p, size_t len, size_t i,
     sc_text_t *tx, unsigned *flags);
-static void sc_push(sc_text_t *tx, size_t off, unsigned flags);
+static void sc_push(sc_text_t *tx, size_t off, unsigned flags,
+    uint32_t hash);
 static size_t sc_match(const sc_rules_t *rules, const sc_text_t *tx,
     size_t i, const sc_term_t **found, size_t *nfound);
 static void sc_match_key(const sc_rules_t *rules, const sc_text_t *tx,
     size_t i, uint32_t hash, const char *w, size_t len, int prefix,
+    const sc_term_t **found, size_t *nfound, size_t *best);
+static void sc_match_term(const sc_text_t *tx, size_t i, const sc_term_t *t,
     const sc_term_t **found, size_t *nfound, size_t *best);
 static size_t sc_collapse(const char *w, size_t len, size_t keep, char *out);
 static int sc_word_fits(const sc_term_t *t, size_t n, const char *w,
@@ -244,6 +300,30 @@ static sc_intent_e sc_decide(const sc_rules_t *rules, const sc_text_t *tx,
 static void sc_topics(const sc_rules_t *rules, uint64_t mask,
     sc_class_t *out);
 static const char *sc_builtin(size_t *len);
+
+
+/* ASCII letters and digits; and what a domain's labels are made of */
+#define SC_C_ALNUM          1
+#define SC_C_LABEL          2
+
+static const unsigned char  sc_char_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0,  /* 0x20 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,  /* 0x30 */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x40 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,  /* 0x50 */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x60 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,  /* 0x70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xa0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xb0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xc0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xd0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0xe0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0   /* 0xf0 */
+};
 
 
 static const char  *sc_intent_names[SC_INTENT_COUNT] = {
@@ -289,6 +369,12 @@ sc_rules_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
 
+    if (sc_rules_index(ld.rules) != 0) {
+        snprintf(err, errlen, "out of memory");
+        sc_rules_free(ld.rules);
+        return NULL;
+    }
+
     return ld.rules;
 }
 
@@ -310,6 +396,7 @@ sc_rules_free(sc_rules_t *rules)
         }
     }
 
+    free(rules->phrases);
     free(rules->slots);
     free(rules);
 }
@@ -929,7 +1016,7 @@ static sc_slot_t *
 sc_slot_find(const sc_rules_t *rules, uint32_t hash, const char *key,
     size_t len, int prefix)
 {
-    size_t      i, mask;
+    size_t      i, k, mask;
     sc_slot_t  *slot;
 
     mask = rules->nslots - 1;
@@ -937,11 +1024,19 @@ sc_slot_find(const sc_rules_t *rules, uint32_t hash, const char *key,
     for (i = hash & mask; ; i = (i + 1) & mask) {
         slot = &rules->slots[i];
 
-        if (slot->terms == NULL
-            || (slot->hash == hash && slot->len == len
-                && slot->prefix == prefix && memcmp(slot->key, key, len) == 0))
-        {
+        if (slot->terms == NULL) {
             return slot;
+        }
+
+        if (slot->hash == hash && slot->len == len && slot->prefix == prefix) {
+            /* keys are words: a loop costs less than a call to memcmp */
+            for (k = 0; k < len && slot->key[k] == key[k]; k++) {
+                /* void */
+            }
+
+            if (k == len) {
+                return slot;
+            }
         }
     }
 }
@@ -959,6 +1054,154 @@ sc_hash(const char *s, size_t len)
     }
 
     return h;
+}
+
+
+/*
+ * What matching skips once the rules are loaded: the filters of keys and
+ * of phrases' first two words, each slot's first one-word term (the terms
+ * hang longest first), its phrases with the hashes of their second words
+ * side by side, and the length of the longest "word*" key.  0, or -1 when
+ * out of memory.
+ */
+static int
+sc_rules_index(sc_rules_t *rules)
+{
+    size_t      i, n;
+    sc_slot_t  *slot;
+    sc_term_t  *t;
+
+    n = 0;
+
+    for (i = 0; i < rules->nslots; i++) {
+        for (t = rules->slots[i].terms; t != NULL; t = t->next) {
+            n += (t->nwords > 1);
+        }
+    }
+
+    rules->phrases = malloc((n ? n : 1) * sizeof(sc_phrase_t));
+    if (rules->phrases == NULL) {
+        return -1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < rules->nslots; i++) {
+        slot = &rules->slots[i];
+
+        if (slot->terms == NULL) {
+            continue;
+        }
+
+        sc_filter_set(rules->keys, slot->hash);
+
+        if (slot->prefix) {
+            sc_filter_set(rules->starts, sc_start_hash(slot->key));
+        }
+
+        slot->phrases = (uint32_t) n;
+
+        for (t = slot->terms; t != NULL && t->nwords > 1; t = t->next) {
+            t->hash1 = sc_hash(t->words[1], t->lens[1]);
+            rules->phrases[n].hash1 = t->hash1;
+            rules->phrases[n].term = t;
+            n++;
+        }
+
+        slot->nphrases = (uint32_t) (n - slot->phrases);
+
+        for (t = slot->terms; t != NULL; t = t->next) {
+            if (t->nwords == 1) {
+                slot->single = t;
+                sc_filter_set(rules->singles, slot->hash);
+                break;
+            }
+
+            if (t->prefix & 2) {
+                slot->loose = 1;
+                sc_filter_set(rules->singles, slot->hash);
+
+            } else {
+                sc_filter_set(rules->pairs,
+                              sc_pair_hash(slot->hash, t->hash1));
+            }
+        }
+    }
+
+    for (i = 0; i < 64; i++) {
+        if ((rules->prefix_lens >> i) & 1) {
+            rules->prefix_max = i;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+sc_filter_test(const uint64_t *filter, uint32_t hash)
+{
+    hash &= SC_FILTER_BITS - 1;
+
+    return (filter[hash / 64] >> (hash % 64)) & 1;
+}
+
+
+static void
+sc_filter_set(uint64_t *filter, uint32_t hash)
+{
+    hash &= SC_FILTER_BITS - 1;
+
+    filter[hash / 64] |= (uint64_t) 1 << (hash % 64);
+}
+
+
+static uint32_t
+sc_pair_hash(uint32_t first, uint32_t second)
+{
+    return (first ^ (second >> 7) ^ (second << 11)) * SC_FNV_PRIME;
+}
+
+
+/* the first two bytes of a word of 2 bytes or more */
+static uint32_t
+sc_start_hash(const char *w)
+{
+    return (uint32_t) (unsigned char) w[0] << 8 | (unsigned char) w[1];
+}
+
+
+/*
+ * Whether a phrase starting with the key of hash may go on with token
+ * i + 1: as written (its hash in next[0]), or as "driver" when written
+ * "driver's" (next[1], else the same as next[0]).
+ */
+static int
+sc_pair_maybe(const sc_rules_t *rules, const sc_text_t *tx, size_t i,
+    uint32_t hash, uint32_t *next)
+{
+    const sc_tok_t  *tok;
+
+    if (i + 1 >= tx->ntok) {
+        return 0;
+    }
+
+    tok = &tx->tok[i + 1];
+
+    if (tok->flags & SC_TOK_BREAK) {
+        return 0;
+    }
+
+    next[0] = tok->hash;
+    next[1] = tok->hash;
+
+    if ((tok->flags & SC_TOK_POSS) && tok->len > 0) {
+        next[1] = sc_hash(tx->buf + tok->off, tok->len - 1);
+    }
+
+    return sc_filter_test(rules->pairs, sc_pair_hash(hash, next[0]))
+           || (next[1] != next[0]
+               && sc_filter_test(rules->pairs, sc_pair_hash(hash, next[1])));
 }
 
 
@@ -1007,7 +1250,7 @@ sc_utf8(const unsigned char *p, size_t len, uint32_t *cp)
 static int
 sc_is_alnum(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    return sc_char_class[c] & SC_C_ALNUM;
 }
 
 
@@ -1072,6 +1315,7 @@ sc_fold_latin1(uint32_t cp, int *upper)
 static size_t
 sc_url_len(const char *s, size_t len)
 {
+    char         c;
     size_t       i, k, dots, label, tld;
     const char  *t;
 
@@ -1081,11 +1325,24 @@ sc_url_len(const char *s, size_t len)
         "live", "top", "ru", "cc", "gg", "tk", "win", "vip", NULL
     };
 
-    if ((len > 7 && strncasecmp(s, "http://", 7) == 0)
-        || (len > 8 && strncasecmp(s, "https://", 8) == 0)
-        || (len > 4 && strncasecmp(s, "www.", 4) == 0))
+    c = s[0] | 0x20;
+
+    if ((c == 'h' && ((len > 7 && strncasecmp(s, "http://", 7) == 0)
+                      || (len > 8 && strncasecmp(s, "https://", 8) == 0)))
+        || (c == 'w' && len > 4 && strncasecmp(s, "www.", 4) == 0))
     {
         goto link;
+    }
+
+    /* a domain has a dot after its first label: most words end before */
+    for (i = 0; i < len && (sc_char_class[(unsigned char) s[i]] & SC_C_LABEL);
+         i++)
+    {
+        /* void */
+    }
+
+    if (i == len || s[i] != '.') {
+        return 0;
     }
 
     dots = 0;
@@ -1143,10 +1400,12 @@ link:
 static void
 sc_tokenize(const char *s, size_t len, sc_text_t *tx)
 {
+    int                   link;
     size_t                i, n;
     uint32_t              cp;
     unsigned              flags;
     unsigned char         c;
+    sc_word_t             w;
     const unsigned char  *p;
 
     memset(tx, 0, offsetof(sc_text_t, tok));
@@ -1196,9 +1455,14 @@ sc_tokenize(const char *s, size_t len, sc_text_t *tx)
         }
 
         if (c < 0x80) {
-            /* a link starts a run of text or follows "(" */
-            if (i == 0 || p[i - 1] <= ' '
-                || memchr("(<\"'[", p[i - 1], 5) != NULL)
+            /* -1: whether a link may start here is asked when it matters */
+            link = -1;
+
+            /* "http://", "https://", "www.": checked whole right away */
+            if (i + 1 < len
+                && (((c | 0x20) == 'h' && (p[i + 1] | 0x20) == 't')
+                    || ((c | 0x20) == 'w' && (p[i + 1] | 0x20) == 'w'))
+                && sc_link_start(p, i))
             {
                 n = sc_url_len(s + i, len - i);
                 if (n > 0) {
@@ -1206,79 +1470,132 @@ sc_tokenize(const char *s, size_t len, sc_text_t *tx)
                     i += n;
                     continue;
                 }
+
+                link = 0;
             }
 
-            i = sc_word(p, len, i, tx, flags);
-            flags = 0;
-            continue;
-        }
+        } else {
+            n = sc_utf8(p + i, len - i, &cp);
 
-        n = sc_utf8(p + i, len - i, &cp);
-
-        if (n == 0 || sc_is_skipped(cp)) {
-            i += n ? n : 1;
-            continue;
-        }
-
-        if (sc_is_emoji(cp)) {
-            /* the same emoji three times running is a pattern of spam */
-            if (tx->ntok >= 2 && tx->tok[tx->ntok - 1].len == n
-                && tx->tok[tx->ntok - 2].len == n
-                && memcmp(tx->buf + tx->tok[tx->ntok - 1].off, s + i, n) == 0
-                && memcmp(tx->buf + tx->tok[tx->ntok - 2].off, s + i, n) == 0)
-            {
-                tx->nrepeat++;
+            if (n == 0 || sc_is_skipped(cp)) {
+                i += n ? n : 1;
+                continue;
             }
 
-            memcpy(tx->buf + tx->blen, s + i, n);
-            tx->blen += n;
-            sc_push(tx, tx->blen - n, flags);
-            flags = 0;
-            i += n;
-            continue;
-        }
+            if (sc_is_emoji(cp)) {
+                /* the same emoji three times running is a pattern of spam */
+                if (tx->ntok >= 2 && tx->tok[tx->ntok - 1].len == n
+                    && tx->tok[tx->ntok - 2].len == n
+                    && memcmp(tx->buf + tx->tok[tx->ntok - 1].off, s + i, n)
+                       == 0
+                    && memcmp(tx->buf + tx->tok[tx->ntok - 2].off, s + i, n)
+                       == 0)
+                {
+                    tx->nrepeat++;
+                }
 
-        if (sc_is_punct(cp)) {
-            if (cp == 0xbf) {
-                tx->nquest++;
-            } else if (cp == 0xa1) {
-                tx->nexcl++;
-            } else if (cp == 0x2026) {
-                flags |= SC_TOK_BREAK;
+                memcpy(tx->buf + tx->blen, s + i, n);
+                tx->blen += n;
+                sc_push(tx, tx->blen - n, flags, sc_hash(s + i, n));
+                flags = 0;
+                i += n;
+                continue;
             }
 
-            i += n;
-            continue;
+            if (sc_is_punct(cp)) {
+                if (cp == 0xbf) {
+                    tx->nquest++;
+                } else if (cp == 0xa1) {
+                    tx->nexcl++;
+                } else if (cp == 0x2026) {
+                    flags |= SC_TOK_BREAK;
+                }
+
+                i += n;
+                continue;
+            }
+
+            link = 0;
         }
 
-        i = sc_word(p, len, i, tx, flags);
+        /*
+         * A domain ("bit.ly/x") is a word of letters, digits and '-'
+         * before a dot: read as a word first, and not kept if so.
+         */
+        sc_word(p, len, i, tx, flags, &w);
+
+        if (w.end < len
+            && (p[w.end] == '-'
+                || (p[w.end] == '.' && w.end + 1 < len
+                    && (sc_char_class[p[w.end + 1]] & SC_C_LABEL)))
+            && w.alnum && link != 0 && sc_link_start(p, i))
+        {
+            n = sc_url_len(s + i, len - i);
+
+            if (n > 0) {
+                tx->nurl++;
+                i += n;
+                continue;
+            }
+        }
+
+        sc_word_keep(tx, &w);
+        i = w.end;
         flags = 0;
     }
+}
+
+
+/* a link starts a run of text or follows "(" */
+static int
+sc_link_start(const unsigned char *p, size_t i)
+{
+    return i == 0 || p[i - 1] <= ' ' || memchr("(<\"'[", p[i - 1], 5) != NULL;
 }
 
 
 /*
  * A word from p[i]: letters and digits, censoring stars kept ("f***"),
  * inner apostrophes dropped: "don't" is "dont", as half of them type it.
+ * Written to tx->buf after tx->blen; sc_word_keep() makes it a token.
  */
-static size_t
+static void
 sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
-    unsigned flags)
+    unsigned flags, sc_word_t *w)
 {
-    int        up, poss;
-    char       ch, last;
-    size_t     start, n, run;
-    uint32_t   cp;
-    unsigned   upper, lower;
+    int            up, poss;
+    char           ch, *q, *start;
+    size_t         n, k, run, slow;
+    uint32_t       cp, h;
+    unsigned       upper, lower, elong;
+    unsigned char  c, last;
 
-    start = tx->blen;
+    /* where the bytes go in a register: stores to them may alias tx */
+    start = tx->buf + tx->blen;
+    q = start;
     poss = 0;
     upper = 0;
     lower = 0;
+    slow = 0;
+    h = SC_FNV_OFFSET;
     run = 0;
     last = 0;
+    elong = 0;
+    w->alnum = 1;
 
     while (i < len) {
+
+        /* lowercase ASCII, most of any text: as below, with less to do */
+        if (p[i] >= 'a' && p[i] <= 'z') {
+            c = p[i++];
+            run = (c == last) ? run + 1 : 0;
+            elong |= (run == 2);
+            h = (h ^ c) * SC_FNV_PRIME;
+            *q++ = (char) c;
+            last = c;
+            continue;
+        }
+
         n = 1;
         up = 0;
         ch = 0;
@@ -1290,14 +1607,17 @@ sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
                 ch |= 0x20;
                 up = 1;
 
-            } else if (!(ch >= 'a' && ch <= 'z') && !(ch >= '0' && ch <= '9')
-                       && !(ch == '\'' && tx->blen > start && i + 1 < len
-                            && ((p[i + 1] | 0x20) >= 'a'
-                                && (p[i + 1] | 0x20) <= 'z'))
-                       && !(ch == '*' && tx->blen > start
-                            && (last == '*' || (last >= 'a' && last <= 'z'))))
-            {
-                break;
+            } else if (!(ch >= '0' && ch <= '9')) {
+                if (!(ch == '\'' && q > start && i + 1 < len
+                      && ((p[i + 1] | 0x20) >= 'a'
+                          && (p[i + 1] | 0x20) <= 'z'))
+                    && !(ch == '*' && q > start
+                         && (last == '*' || (last >= 'a' && last <= 'z'))))
+                {
+                    break;
+                }
+
+                w->alnum = 0;
             }
 
         } else {
@@ -1306,7 +1626,9 @@ sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
                 break;
             }
 
-            if ((cp == 0x2019 || cp == 0x2018) && tx->blen > start
+            w->alnum = 0;
+
+            if ((cp == 0x2019 || cp == 0x2018) && q > start
                 && i + n < len && ((p[i + n] | 0x20) >= 'a'
                                    && (p[i + n] | 0x20) <= 'z'))
             {
@@ -1322,8 +1644,12 @@ sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
 
         if (ch == 0) {
             /* a letter of another script: its bytes as they are */
-            memcpy(tx->buf + tx->blen, p + i, n);
-            tx->blen += n;
+            for (k = 0; k < n; k++) {
+                *q++ = (char) p[i + k];
+                h = (h ^ p[i + k]) * SC_FNV_PRIME;
+            }
+
+            slow += n;
             last = 0;
             run = 0;
             lower++;
@@ -1331,10 +1657,9 @@ sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
             continue;
         }
 
-        run = (ch == last && ch >= 'a' && ch <= 'z') ? run + 1 : 0;
-        if (run == 2) {
-            flags |= SC_TOK_ELONG;
-        }
+        run = ((unsigned char) ch == last && ch >= 'a' && ch <= 'z')
+              ? run + 1 : 0;
+        elong |= (run == 2);
 
         if (ch >= 'a' && ch <= 'z') {
             upper += up;
@@ -1348,35 +1673,58 @@ sc_word(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
             continue;
         }
 
-        tx->buf[tx->blen++] = ch;
-        last = ch;
+        *q++ = ch;
+        h = (h ^ (unsigned char) ch) * SC_FNV_PRIME;
+        last = (unsigned char) ch;
+        slow++;
         i += n;
     }
 
-    tx->nletters += upper + lower;
-    tx->nupper += upper;
+    /* what the first branch kept is lowercase letters */
+    lower += (unsigned) (q - start - slow);
+
+    if (elong) {
+        flags |= SC_TOK_ELONG;
+    }
 
     if (upper >= 2 && lower == 0) {
         flags |= SC_TOK_CAPS;
-    }
-
-    if (flags & SC_TOK_ELONG) {
-        tx->nrepeat++;
     }
 
     if (poss) {
         flags |= SC_TOK_POSS;
     }
 
-    /* no rule has a word this long: counted, not kept */
-    if (tx->blen - start > SC_WORD_MAX) {
-        tx->blen = start;
-        return i;
+    w->end = i;
+    w->blen = q - tx->buf;
+    w->hash = h;
+    w->flags = flags;
+    w->letters = upper + lower;
+    w->upper = upper;
+}
+
+
+static void
+sc_word_keep(sc_text_t *tx, const sc_word_t *w)
+{
+    size_t  start;
+
+    start = tx->blen;
+
+    tx->nletters += w->letters;
+    tx->nupper += w->upper;
+
+    if (w->flags & SC_TOK_ELONG) {
+        tx->nrepeat++;
     }
 
-    sc_push(tx, start, flags);
+    /* no rule has a word this long: counted, not kept */
+    if (w->blen - start > SC_WORD_MAX) {
+        return;
+    }
 
-    return i;
+    tx->blen = w->blen;
+    sc_push(tx, start, w->flags, w->hash);
 }
 
 
@@ -1431,7 +1779,10 @@ sc_symbols(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
     }
 
     /* a face is the run without the sentence's own ".", "!" after it */
-    for (end = i; end > start && strchr(".,!?", p[end - 1]) != NULL; end--) {
+    for (end = i; end > start && (p[end - 1] == '.' || p[end - 1] == ','
+                                  || p[end - 1] == '!' || p[end - 1] == '?');
+         end--)
+    {
         /* void */
     }
 
@@ -1460,14 +1811,16 @@ sc_symbols(const unsigned char *p, size_t len, size_t i, sc_text_t *tx,
     }
 
     /* a face says how the words before it feel: it ends no clause */
-    sc_push(tx, tx->blen - (j - start), *flags & ~SC_TOK_BREAK);
+    sc_push(tx, tx->blen - (j - start), *flags & ~SC_TOK_BREAK,
+            sc_hash(tx->buf + tx->blen - (j - start), j - start));
 
     return j > i ? j : i;
 }
 
 
+/* a token of tx->buf from off, hash its sc_hash() */
 static void
-sc_push(sc_text_t *tx, size_t off, unsigned flags)
+sc_push(sc_text_t *tx, size_t off, unsigned flags, uint32_t hash)
 {
     sc_tok_t  *t;
 
@@ -1480,6 +1833,7 @@ sc_push(sc_text_t *tx, size_t off, unsigned flags)
     t->off = (uint16_t) off;
     t->len = (uint8_t) (tx->blen - off);
     t->flags = (uint8_t) flags;
+    t->hash = hash;
 }
 
 
@@ -1501,11 +1855,21 @@ sc_match(const sc_rules_t *rules, const sc_text_t *tx, size_t i,
     best = 0;
     *nfound = 0;
 
-    sc_match_key(rules, tx, i, sc_hash(w, len), w, len, 0, found, nfound,
-                 &best);
+    if (sc_filter_test(rules->keys, tx->tok[i].hash)) {
+        sc_match_key(rules, tx, i, tx->tok[i].hash, w, len, 0, found, nfound,
+                     &best);
+    }
+
+    /* the "word*" keys (3 bytes or more) the token starts with */
+    n = len < rules->prefix_max ? len : rules->prefix_max;
+
+    if (n < 3 || !sc_filter_test(rules->starts, sc_start_hash(w))) {
+        n = 0;
+    }
 
     h = SC_FNV_OFFSET;
-    for (k = 0; k < len && k < 63; k++) {
+
+    for (k = 0; k < n; k++) {
         h = (h ^ (unsigned char) w[k]) * SC_FNV_PRIME;
 
         if ((rules->prefix_lens >> (k + 1)) & 1) {
@@ -1541,36 +1905,79 @@ sc_match_key(const sc_rules_t *rules, const sc_text_t *tx, size_t i,
     uint32_t hash, const char *w, size_t len, int prefix,
     const sc_term_t **found, size_t *nfound, size_t *best)
 {
-    size_t            k;
-    const sc_tok_t   *tok;
-    const sc_slot_t  *slot;
-    const sc_term_t  *t;
+    int                 phrases;
+    size_t              k;
+    uint32_t            next[2];
+    const sc_term_t    *t;
+    const sc_slot_t    *slot;
+    const sc_phrase_t  *ph;
+
+    if (!sc_filter_test(rules->keys, hash)) {
+        return;
+    }
+
+    /* a key of phrases alone is no match when the next token starts none */
+    next[0] = 0;
+    next[1] = 0;
+    phrases = sc_pair_maybe(rules, tx, i, hash, next);
+
+    if (!phrases && !sc_filter_test(rules->singles, hash)) {
+        return;
+    }
 
     slot = sc_slot_find(rules, hash, w, len, prefix);
 
-    for (t = slot->terms; t != NULL && *nfound < SC_MATCH_MAX; t = t->next) {
-        if (i + t->nwords > tx->ntok
-            || (t->start && i > 0 && !(tx->tok[i].flags & SC_TOK_BREAK)))
-        {
-            continue;
+    if (slot->loose) {
+        /* a phrase's second word is "word*": each term the long way */
+        for (t = slot->terms; t != NULL; t = t->next) {
+            sc_match_term(tx, i, t, found, nfound, best);
         }
 
-        for (k = 1; k < t->nwords; k++) {
-            tok = &tx->tok[i + k];
-            if ((tok->flags & SC_TOK_BREAK)
-                || !sc_word_fits(t, k, tx->buf + tok->off, tok))
-            {
-                break;
+        return;
+    }
+
+    /* the phrases, longest first, then the one-word terms */
+    if (phrases) {
+        ph = &rules->phrases[slot->phrases];
+
+        for (k = 0; k < slot->nphrases; k++) {
+            if (ph[k].hash1 == next[0] || ph[k].hash1 == next[1]) {
+                sc_match_term(tx, i, ph[k].term, found, nfound, best);
             }
         }
-
-        if (k < t->nwords) {
-            continue;
-        }
-
-        *best = t->nwords > *best ? t->nwords : *best;
-        found[(*nfound)++] = t;
     }
+
+    for (t = slot->single; t != NULL; t = t->next) {
+        sc_match_term(tx, i, t, found, nfound, best);
+    }
+}
+
+
+/* adds term t to found when it follows from token i */
+static void
+sc_match_term(const sc_text_t *tx, size_t i, const sc_term_t *t,
+    const sc_term_t **found, size_t *nfound, size_t *best)
+{
+    size_t           k;
+    const sc_tok_t  *tok;
+
+    if (*nfound >= SC_MATCH_MAX || i + t->nwords > tx->ntok
+        || (t->start && i > 0 && !(tx->tok[i].flags & SC_TOK_BREAK)))
+    {
+        return;
+    }
+
+    for (k = 1; k < t->nwords; k++) {
+        tok = &tx->tok[i + k];
+        if ((tok->flags & SC_TOK_BREAK)
+            || !sc_word_fits(t, k, tx->buf + tok->off, tok))
+        {
+            return;
+        }
+    }
+
+    *best = t->nwords > *best ? t->nwords : *best;
+    found[(*nfound)++] = t;
 }
 
 
@@ -1728,12 +2135,18 @@ sc_sum(const sc_rules_t *rules, const sc_text_t *tx, sc_sum_t *sum)
             }
 
             /* "not helpful" praises nothing; "not working" is a phrase */
-            for (k = 0; k < SC_INTENT_COUNT; k++) {
-                if (!(negated && (k == SC_INTENT_PRAISE
-                                  || k == SC_INTENT_COMPLAINT
-                                  || k == SC_INTENT_FEEDBACK)))
-                {
+            if (!negated) {
+                for (k = 0; k < SC_INTENT_COUNT; k++) {
                     sum->cue[k] += it->intent[k];
+                }
+
+            } else {
+                for (k = 0; k < SC_INTENT_COUNT; k++) {
+                    if (k != SC_INTENT_PRAISE && k != SC_INTENT_COMPLAINT
+                        && k != SC_INTENT_FEEDBACK)
+                    {
+                        sum->cue[k] += it->intent[k];
+                    }
                 }
             }
         }
@@ -1881,24 +2294,27 @@ static void
 sc_topics(const sc_rules_t *rules, uint64_t mask, sc_class_t *out)
 {
     int       pass;
-    size_t    i;
-    uint64_t  bit;
+    size_t    i, first;
+    uint64_t  m;
+
+    first = 0;
 
     for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < rules->ntopics && out->ntopics < SC_TOPICS_MAX; i++) {
-            bit = (uint64_t) 1 << i;
-            if ((mask & bit) && ((rules->crisis & bit) == 0) == pass) {
+        m = mask & (pass ? ~rules->crisis : rules->crisis);
+
+        /* the topics of the pass in the file's order, up to the last */
+        for (i = 0; m != 0 && i < rules->ntopics
+                    && out->ntopics < SC_TOPICS_MAX; i++, m >>= 1)
+        {
+            if (m & 1) {
+                first = (out->ntopics == 0) ? i : first;
                 out->topics[out->ntopics++] = rules->topics[i].name;
             }
         }
     }
 
     if (out->ntopics > 0) {
-        for (i = 0; i < rules->ntopics; i++) {
-            if (out->topics[0] == rules->topics[i].name) {
-                out->team = rules->topics[i].team;
-            }
-        }
+        out->team = rules->topics[first].team;
     }
 }
 

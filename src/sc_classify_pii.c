@@ -98,6 +98,10 @@ typedef struct {
     size_t       cap;
     size_t       copied;    /* text[0, copied) is in out */
     size_t       local_end; /* no '@' ends the run of name bytes before */
+    size_t       at;        /* the next '@' from here, len when none */
+    uint32_t     secret[26];  /* by the first letter of sc_secret_words,
+                                 their second bytes' sc_secret_class() */
+    unsigned     secret_ready:1;
     unsigned     kinds;
     unsigned     want:1;
     unsigned     nomem:1;
@@ -110,6 +114,7 @@ static void sc_emit_keep(sc_redact_t *r, size_t start, size_t end,
     unsigned kind, const char *keep, size_t nkeep);
 static int sc_is_alnum(unsigned char c);
 static int sc_is_wordc(unsigned char c);
+static uint32_t sc_secret_class(unsigned char c, int in_word);
 static int sc_word_eq(const char *s, size_t len, const char *word);
 static int sc_word_find(const sc_pii_word_t *words, const char *s,
     size_t len);
@@ -254,11 +259,40 @@ static const struct {
 static const char  sc_dni_letters[] = "TRWAGMYFPDXBNJZSQVHLCKE";
 
 
+/*
+ * Bytes of words (ASCII letters and digits, UTF-8: "número"), '@', and
+ * the digits among them.
+ */
+#define SC_PII_WORDC  1
+#define SC_PII_AT     2
+#define SC_PII_DIGIT  4
+
+static const unsigned char  sc_pii_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x20 */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0,  /* 0x30 */
+    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,  /* 0x50 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,  /* 0x70 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x80 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x90 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xa0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xb0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xc0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xd0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0xe0 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1   /* 0xf0 */
+};
+
+
 int
 sc_pii_redact(const char *text, size_t len, unsigned *kinds, char **redacted)
 {
     size_t         i, next;
     unsigned char  c, prev;
+    const void    *at;
     sc_redact_t    r;
 
     memset(&r, 0, sizeof(sc_redact_t));
@@ -269,26 +303,51 @@ sc_pii_redact(const char *text, size_t len, unsigned *kinds, char **redacted)
     i = 0;
     prev = ' ';
 
+    /* an email needs an '@' ahead: most texts have none */
+    at = memchr(text, '@', len);
+    r.at = at ? (size_t) ((const char *) at - text) : len;
+
     while (i < len) {
-        c = (unsigned char) text[i];
 
         /* items start where a word starts, never inside one */
-        if (sc_is_wordc(prev) || prev == '@') {
-            prev = c;
-            i++;
+        if (sc_pii_class[prev] & (SC_PII_WORDC | SC_PII_AT)) {
+            do {
+                prev = (unsigned char) text[i++];
+            } while (i < len
+                     && (sc_pii_class[prev] & (SC_PII_WORDC | SC_PII_AT)));
+
             continue;
         }
 
-        next = sc_email(&r, i);
+        c = (unsigned char) text[i];
+        next = 0;
+
+        if (r.at < len) {
+            if (r.at < i) {
+                at = memchr(text + i, '@', len - i);
+                r.at = at ? (size_t) ((const char *) at - text) : len;
+            }
+
+            if (r.at < len) {
+                next = sc_email(&r, i);
+            }
+        }
 
         if (next == 0 && ((c >= '0' && c <= '9') || c == '+' || c == '(')) {
             next = sc_number(&r, i);
         }
 
         if (next == 0 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
-            next = sc_iban(&r, i);
-            if (next == 0) {
-                next = sc_nie(&r, i);
+            /* an IBAN has digits from its third byte, a NIE its second */
+            if (i + 2 < len
+                && ((sc_pii_class[(unsigned char) text[i + 1]]
+                     | sc_pii_class[(unsigned char) text[i + 2]])
+                    & SC_PII_DIGIT))
+            {
+                next = sc_iban(&r, i);
+                if (next == 0) {
+                    next = sc_nie(&r, i);
+                }
             }
             if (next == 0) {
                 next = sc_secret(&r, i);
@@ -398,7 +457,25 @@ sc_is_alnum(unsigned char c)
 static int
 sc_is_wordc(unsigned char c)
 {
-    return sc_is_alnum(c) || c >= 0x80;
+    return sc_pii_class[c] & SC_PII_WORDC;
+}
+
+
+/*
+ * The class of a word's second byte c, as a bit: each ASCII letter in
+ * either case, the end of the word (in_word 0), or anything else.
+ */
+static uint32_t
+sc_secret_class(unsigned char c, int in_word)
+{
+    if (!in_word || c == '\0') {
+        return (uint32_t) 1 << 26;
+    }
+
+    c = (c >= 'A' && c <= 'Z') ? (c | 0x20) : c;
+
+    return (c >= 'a' && c <= 'z') ? (uint32_t) 1 << (c - 'a')
+                                  : (uint32_t) 1 << 27;
 }
 
 
@@ -426,6 +503,7 @@ sc_word_eq(const char *s, size_t len, const char *word)
 static int
 sc_word_find(const sc_pii_word_t *words, const char *s, size_t len)
 {
+    unsigned char         c0, c1;
     const sc_pii_word_t  *w;
 
     /* numbers are no telling words: most lookups end here, cheaply */
@@ -433,8 +511,17 @@ sc_word_find(const sc_pii_word_t *words, const char *s, size_t len)
         return 0;
     }
 
+    /* the first two bytes at a glance (the second is NUL for one) */
+    c0 = (unsigned char) s[0];
+    c0 = (c0 >= 'A' && c0 <= 'Z') ? (c0 | 0x20) : c0;
+    c1 = (len > 1) ? (unsigned char) s[1] : 0;
+    c1 = (c1 >= 'A' && c1 <= 'Z') ? (c1 | 0x20) : c1;
+
     for (w = words; w->word != NULL; w++) {
-        if (sc_word_eq(s, len, w->word)) {
+        if ((unsigned char) w->word[0] == c0
+            && (unsigned char) w->word[1] == c1
+            && sc_word_eq(s, len, w->word))
+        {
             return w->kind;
         }
     }
@@ -859,6 +946,11 @@ sc_num_kind(const char *t, size_t len, const sc_num_t *n)
         return (nd >= 8 && nd <= 15) ? SC_PII_PHONE : 0;
     }
 
+    /* shorter than any kind below, whatever the words around it say */
+    if (nd < 6) {
+        return 0;
+    }
+
     ctx = sc_context(t, len, n);
 
     if (ctx == SC_CTX_NATIONAL && nd == 9 && n->ngroups == 1) {
@@ -1156,12 +1248,37 @@ sc_nie(sc_redact_t *r, size_t i)
 static size_t
 sc_secret(sc_redact_t *r, size_t i)
 {
-    int            kind, strong;
-    size_t         j, k, w, ws, vend, words;
-    unsigned char  c, q;
-    const char    *t;
+    int                   kind, strong;
+    size_t                j, k, w, ws, vend, words;
+    unsigned char         c, q;
+    const char           *t;
+    const sc_pii_word_t  *sw;
 
     t = r->text;
+
+    /* most words start unlike any secret's name: the table read once */
+    if (!r->secret_ready) {
+        for (sw = sc_secret_words; sw->word != NULL; sw++) {
+            c = (unsigned char) sw->word[0];
+
+            if (c >= 'a' && c <= 'z') {
+                r->secret[c - 'a'] |= sc_secret_class(
+                                          (unsigned char) sw->word[1], 1);
+            }
+        }
+
+        r->secret_ready = 1;
+    }
+
+    c = (unsigned char) t[i] | 0x20;
+
+    if (r->secret[c - 'a'] == 0
+        || !(r->secret[c - 'a']
+             & sc_secret_class(i + 1 < r->len ? (unsigned char) t[i + 1] : 0,
+                               i + 1 < r->len && sc_is_wordc(t[i + 1]))))
+    {
+        return 0;
+    }
 
     for (j = i; j < r->len && sc_is_wordc((unsigned char) t[j]); j++) {
         /* the word */

@@ -10,6 +10,7 @@
 
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,40 @@
 /* 9999-12-31T23:59:59Z in seconds: beyond it a "time" is garbage */
 #define SC_JSON_MAX_SECONDS    253402300799LL
 
+/*
+ * The direct parser (sc_json_fast) leaves to json_loadb whatever it does
+ * not take: deeper nesting, integers that might overflow, escaped keys,
+ * long real numbers, and every error, which jansson then words.
+ */
+#define SC_JSON_FAST_DEPTH     64
+#define SC_JSON_FAST_DIGITS    19       /* an int64_t, or a uint64_t over it */
+#define SC_JSON_FAST_REAL      64       /* bytes of a real number's text */
+#define SC_JSON_FAST_BUF       1024     /* decoded strings on the stack */
+
+/* the first marked byte of a little-endian word by its trailing zeros */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__)                            \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SC_JSON_CTZ            1
+#else
+#define SC_JSON_CTZ            0
+#endif
+
+#if JSON_INTEGER_IS_LONG_LONG
+#define SC_JSON_INT_MAX        LLONG_MAX
+#else
+#define SC_JSON_INT_MAX        LONG_MAX
+#endif
+
+
+typedef struct {
+    const unsigned char   *p;
+    const unsigned char   *end;
+    char                  *buf;       /* for decoded strings: the stack's */
+    size_t                 size;
+    char                  *heap;      /* or, made when needed, the heap's */
+    unsigned               depth;
+} sc_json_parser_t;
+
 
 static int sc_json_digits(const char *s, size_t n);
 static int64_t sc_json_decimal_ms(const char *s, int64_t scale);
@@ -36,6 +71,19 @@ static int sc_json_fixed(const char **p, size_t n, int *out);
 static const char *sc_json_num_text(json_t *v, char *buf, size_t size);
 static void sc_json_hex(const unsigned char *md, size_t n, char *out);
 static int sc_json_utf8(const char *s, size_t len);
+static json_t *sc_json_fast(const unsigned char *body, size_t len);
+static json_t *sc_json_fast_value(sc_json_parser_t *jp);
+static json_t *sc_json_fast_object(sc_json_parser_t *jp);
+static json_t *sc_json_fast_array(sc_json_parser_t *jp);
+static int sc_json_fast_string(sc_json_parser_t *jp, const char **s,
+    size_t *len, int key);
+static json_t *sc_json_fast_number(sc_json_parser_t *jp);
+static const unsigned char *sc_json_fast_plain(const unsigned char *p,
+    const unsigned char *end);
+static size_t sc_json_fast_utf8(const unsigned char *p,
+    const unsigned char *end);
+static long sc_json_fast_hex4(const unsigned char *p);
+static void sc_json_fast_blank(sc_json_parser_t *jp);
 
 
 json_t *
@@ -431,9 +479,15 @@ sc_json_load(const unsigned char *body, size_t len, sc_events_t *out,
     /*
      * "\u0000" inside strings is refused (no JSON_ALLOW_NUL): every C
      * string is whole.  Scalars are JSON too: the caller calls a document
-     * of the wrong type invalid rather than unparseable.
+     * of the wrong type invalid rather than unparseable.  The direct
+     * parser builds what json_loadb would; what it leaves, jansson reads.
      */
-    root = json_loadb((const char *) body, len, JSON_DECODE_ANY, &jerr);
+    root = sc_json_fast(body, len);
+
+    if (root == NULL) {
+        root = json_loadb((const char *) body, len, JSON_DECODE_ANY, &jerr);
+    }
+
     if (root == NULL) {
         if (len == 0) {
             sc_json_err(err, errlen, "body is empty, JSON was expected");
@@ -485,6 +539,691 @@ sc_json_load_object(const unsigned char *body, size_t len, sc_events_t *out,
     }
 
     return SC_PARSE_OK;
+}
+
+
+/*
+ * The document json_loadb(body, len, JSON_DECODE_ANY) would return, built
+ * with the same jansson calls in the same order (so objects keep their key
+ * order, and a repeated key its first place and last value), or NULL for
+ * json_loadb to read instead: whatever jansson refuses (the grammar,
+ * control characters, UTF-8 that is overlong, a surrogate or out of
+ * range, lone UTF-16 surrogates in \u escapes, "\u0000") and what this
+ * parser leaves to it (see SC_JSON_FAST_*).  jansson's lexer costs some
+ * hundred instructions a byte; this one a few.
+ */
+static json_t *
+sc_json_fast(const unsigned char *body, size_t len)
+{
+    json_t            *v;
+    sc_json_parser_t   jp;
+    char               buf[SC_JSON_FAST_BUF];
+
+    if (body == NULL) {
+        return NULL;
+    }
+
+    jp.p = body;
+    jp.end = body + len;
+    jp.buf = buf;
+    jp.size = sizeof(buf);
+    jp.heap = NULL;
+    jp.depth = 0;
+
+    sc_json_fast_blank(&jp);
+
+    v = sc_json_fast_value(&jp);
+
+    if (v != NULL) {
+        sc_json_fast_blank(&jp);
+
+        if (jp.p != jp.end) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+
+    free(jp.heap);
+
+    return v;
+}
+
+
+static void
+sc_json_fast_blank(sc_json_parser_t *jp)
+{
+    while (jp->p < jp->end
+           && (*jp->p == ' ' || *jp->p == '\n' || *jp->p == '\r'
+               || *jp->p == '\t'))
+    {
+        jp->p++;
+    }
+}
+
+
+static json_t *
+sc_json_fast_value(sc_json_parser_t *jp)
+{
+    size_t       len;
+    const char  *s;
+
+    if (jp->p == jp->end) {
+        return NULL;
+    }
+
+    switch (*jp->p) {
+
+    case '{':
+        return sc_json_fast_object(jp);
+
+    case '[':
+        return sc_json_fast_array(jp);
+
+    case '"':
+        if (sc_json_fast_string(jp, &s, &len, 0) != 0) {
+            return NULL;
+        }
+
+        return json_stringn_nocheck(s, len);
+
+    case 't':
+        if (jp->end - jp->p >= 4 && memcmp(jp->p, "true", 4) == 0) {
+            jp->p += 4;
+            return json_true();
+        }
+
+        return NULL;
+
+    case 'f':
+        if (jp->end - jp->p >= 5 && memcmp(jp->p, "false", 5) == 0) {
+            jp->p += 5;
+            return json_false();
+        }
+
+        return NULL;
+
+    case 'n':
+        if (jp->end - jp->p >= 4 && memcmp(jp->p, "null", 4) == 0) {
+            jp->p += 4;
+            return json_null();
+        }
+
+        return NULL;
+
+    default:
+        return sc_json_fast_number(jp);
+    }
+}
+
+
+static json_t *
+sc_json_fast_object(sc_json_parser_t *jp)
+{
+    size_t       len;
+    json_t      *obj, *v;
+    const char  *key;
+#if JANSSON_VERSION_HEX < 0x020e00
+    char         name[256];
+#endif
+
+    if (++jp->depth > SC_JSON_FAST_DEPTH) {
+        return NULL;
+    }
+
+    obj = json_object();
+    if (obj == NULL) {
+        return NULL;
+    }
+
+    jp->p++;
+    sc_json_fast_blank(jp);
+
+    if (jp->p < jp->end && *jp->p == '}') {
+        jp->p++;
+        jp->depth--;
+        return obj;
+    }
+
+    for ( ;; ) {
+        if (jp->p == jp->end || *jp->p != '"'
+            || sc_json_fast_string(jp, &key, &len, 1) != 0)
+        {
+            goto failed;
+        }
+
+        sc_json_fast_blank(jp);
+
+        if (jp->p == jp->end || *jp->p != ':') {
+            goto failed;
+        }
+
+        jp->p++;
+        sc_json_fast_blank(jp);
+
+        v = sc_json_fast_value(jp);
+        if (v == NULL) {
+            goto failed;
+        }
+
+        /* the key points into the body: strings decoded since are apart */
+#if JANSSON_VERSION_HEX >= 0x020e00
+        if (json_object_setn_new_nocheck(obj, key, len, v) != 0) {
+            goto failed;
+        }
+#else
+        if (len >= sizeof(name)) {
+            json_decref(v);
+            goto failed;
+        }
+
+        memcpy(name, key, len);
+        name[len] = '\0';
+
+        if (json_object_set_new_nocheck(obj, name, v) != 0) {
+            goto failed;
+        }
+#endif
+
+        sc_json_fast_blank(jp);
+
+        if (jp->p == jp->end) {
+            goto failed;
+        }
+
+        if (*jp->p == '}') {
+            jp->p++;
+            jp->depth--;
+            return obj;
+        }
+
+        if (*jp->p != ',') {
+            goto failed;
+        }
+
+        jp->p++;
+        sc_json_fast_blank(jp);
+    }
+
+failed:
+
+    json_decref(obj);
+    return NULL;
+}
+
+
+static json_t *
+sc_json_fast_array(sc_json_parser_t *jp)
+{
+    json_t  *arr, *v;
+
+    if (++jp->depth > SC_JSON_FAST_DEPTH) {
+        return NULL;
+    }
+
+    arr = json_array();
+    if (arr == NULL) {
+        return NULL;
+    }
+
+    jp->p++;
+    sc_json_fast_blank(jp);
+
+    if (jp->p < jp->end && *jp->p == ']') {
+        jp->p++;
+        jp->depth--;
+        return arr;
+    }
+
+    for ( ;; ) {
+        v = sc_json_fast_value(jp);
+
+        /* json_array_append_new() releases v when it fails */
+        if (v == NULL || json_array_append_new(arr, v) != 0) {
+            goto failed;
+        }
+
+        sc_json_fast_blank(jp);
+
+        if (jp->p == jp->end) {
+            goto failed;
+        }
+
+        if (*jp->p == ']') {
+            jp->p++;
+            jp->depth--;
+            return arr;
+        }
+
+        if (*jp->p != ',') {
+            goto failed;
+        }
+
+        jp->p++;
+        sc_json_fast_blank(jp);
+    }
+
+failed:
+
+    json_decref(arr);
+    return NULL;
+}
+
+
+/*
+ * The string at jp->p (its opening quote): *s and *len are its bytes in
+ * the body when it has no escapes, else its decoded bytes in jp->buf,
+ * valid until the next string.  An escaped key is left to jansson.
+ */
+static int
+sc_json_fast_string(sc_json_parser_t *jp, const char **s, size_t *len,
+    int key)
+{
+    long                  cp, lo;
+    char                 *q;
+    size_t                n;
+    unsigned char         c;
+    const unsigned char  *p, *start, *end;
+
+    start = jp->p + 1;
+    end = jp->end;
+    p = start;
+
+    for ( ;; ) {
+        p = sc_json_fast_plain(p, end);
+
+        if (p == end) {
+            return -1;
+        }
+
+        c = *p;
+
+        if (c == '"') {
+            *s = (const char *) start;
+            *len = p - start;
+            jp->p = p + 1;
+            return 0;
+        }
+
+        if (c < 0x80) {
+            /* a control character or a backslash */
+            break;
+        }
+
+        n = sc_json_fast_utf8(p, end);
+        if (n == 0) {
+            return -1;
+        }
+
+        p += n;
+    }
+
+    if (*p != '\\' || key) {
+        return -1;
+    }
+
+    /*
+     * A decoded string is never longer than its text in the body: the
+     * first one that may not fit on the stack makes room for all after it.
+     */
+    if ((size_t) (end - start) >= jp->size) {
+        jp->heap = malloc(end - start + 1);
+        if (jp->heap == NULL) {
+            return -1;
+        }
+
+        jp->buf = jp->heap;
+        jp->size = end - start + 1;
+    }
+
+    q = jp->buf;
+    memcpy(q, start, p - start);
+    q += p - start;
+
+    while (p < end) {
+        c = *p;
+
+        if (c == '"') {
+            *s = jp->buf;
+            *len = q - jp->buf;
+            jp->p = p + 1;
+            return 0;
+        }
+
+        if (c < 0x20) {
+            return -1;
+        }
+
+        if (c >= 0x80) {
+            n = sc_json_fast_utf8(p, end);
+            if (n == 0) {
+                return -1;
+            }
+
+            memcpy(q, p, n);
+            q += n;
+            p += n;
+            continue;
+        }
+
+        if (c != '\\') {
+            *q++ = (char) c;
+            p++;
+            continue;
+        }
+
+        if (end - p < 2) {
+            return -1;
+        }
+
+        switch (p[1]) {
+
+        case '"':
+        case '\\':
+        case '/':
+            *q++ = (char) p[1];
+            break;
+
+        case 'b':
+            *q++ = '\b';
+            break;
+
+        case 'f':
+            *q++ = '\f';
+            break;
+
+        case 'n':
+            *q++ = '\n';
+            break;
+
+        case 'r':
+            *q++ = '\r';
+            break;
+
+        case 't':
+            *q++ = '\t';
+            break;
+
+        case 'u':
+            if (end - p < 6) {
+                return -1;
+            }
+
+            cp = sc_json_fast_hex4(p + 2);
+
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                /* a high surrogate wants its low one right after it */
+                if (end - p < 12 || p[6] != '\\' || p[7] != 'u') {
+                    return -1;
+                }
+
+                lo = sc_json_fast_hex4(p + 8);
+                if (lo < 0xdc00 || lo > 0xdfff) {
+                    return -1;
+                }
+
+                cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+                p += 6;
+
+            } else if (cp <= 0 || (cp >= 0xdc00 && cp <= 0xdfff)) {
+                /* malformed, "\u0000" or a lone low surrogate */
+                return -1;
+            }
+
+            if (cp < 0x80) {
+                *q++ = (char) cp;
+
+            } else if (cp < 0x800) {
+                *q++ = (char) (0xc0 | (cp >> 6));
+                *q++ = (char) (0x80 | (cp & 0x3f));
+
+            } else if (cp < 0x10000) {
+                *q++ = (char) (0xe0 | (cp >> 12));
+                *q++ = (char) (0x80 | ((cp >> 6) & 0x3f));
+                *q++ = (char) (0x80 | (cp & 0x3f));
+
+            } else {
+                *q++ = (char) (0xf0 | (cp >> 18));
+                *q++ = (char) (0x80 | ((cp >> 12) & 0x3f));
+                *q++ = (char) (0x80 | ((cp >> 6) & 0x3f));
+                *q++ = (char) (0x80 | (cp & 0x3f));
+            }
+
+            p += 4;
+            break;
+
+        default:
+            return -1;
+        }
+
+        p += 2;
+    }
+
+    return -1;
+}
+
+
+/*
+ * The first byte from p on that is not printable ASCII or is '"' or '\\',
+ * end when none: eight bytes a step while they are all plain.
+ */
+static const unsigned char *
+sc_json_fast_plain(const unsigned char *p, const unsigned char *end)
+{
+    uint64_t  w, q, b, m;
+
+    static const uint64_t  ones = 0x0101010101010101ULL;
+    static const uint64_t  high = 0x8080808080808080ULL;
+
+    while (end - p >= 8) {
+        memcpy(&w, p, 8);
+
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+
+        /*
+         * The top bit of each byte that is '"', '\\', below 0x20 or
+         * above 0x7f; a borrow may mark bytes after the first one too,
+         * never one before it.
+         */
+        m = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)
+             | w) & high;
+
+        if (m != 0) {
+#if SC_JSON_CTZ
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+
+        p += 8;
+    }
+
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* the length of the UTF-8 sequence at p as jansson accepts it, 0: none */
+static size_t
+sc_json_fast_utf8(const unsigned char *p, const unsigned char *end)
+{
+    size_t    n, i;
+    uint32_t  c, min;
+
+    c = p[0];
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        c &= 0x1f;
+        min = 0x80;
+
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        c &= 0x0f;
+        min = 0x800;
+
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        c &= 0x07;
+        min = 0x10000;
+
+    } else {
+        return 0;
+    }
+
+    if ((size_t) (end - p) < n) {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+        return 0;
+    }
+
+    return n;
+}
+
+
+/* four hex digits, either case; -1 when they are not */
+static long
+sc_json_fast_hex4(const unsigned char *p)
+{
+    int   i;
+    long  v;
+
+    v = 0;
+
+    for (i = 0; i < 4; i++) {
+        v <<= 4;
+
+        if (p[i] >= '0' && p[i] <= '9') {
+            v |= p[i] - '0';
+
+        } else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f') {
+            v |= (p[i] | 0x20) - 'a' + 10;
+
+        } else {
+            return -1;
+        }
+    }
+
+    return v;
+}
+
+
+/*
+ * A number as jansson lexes it: an integer here, within json_int_t as
+ * jansson's strtoll (or strtol) checks it, a real by jansson itself
+ * (strtod, in its locale handling).
+ */
+static json_t *
+sc_json_fast_number(sc_json_parser_t *jp)
+{
+    int                   neg;
+    size_t                n;
+    json_t               *v;
+    uint64_t              u;
+    const unsigned char  *p, *start, *digits, *end;
+
+    start = jp->p;
+    end = jp->end;
+    p = start;
+
+    neg = (*p == '-');
+    p += neg;
+    digits = p;
+
+    if (p == end || *p < '0' || *p > '9') {
+        return NULL;
+    }
+
+    if (*p == '0') {
+        p++;
+
+        if (p < end && *p >= '0' && *p <= '9') {
+            return NULL;
+        }
+
+    } else {
+        while (p < end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    if (p == end || (*p != '.' && *p != 'e' && *p != 'E')) {
+        if (p - digits > SC_JSON_FAST_DIGITS) {
+            return NULL;
+        }
+
+        for (u = 0; digits < p; digits++) {
+            u = u * 10 + (*digits - '0');
+        }
+
+        /* strtoll's range: jansson calls anything beyond it an error */
+        if (u > (uint64_t) SC_JSON_INT_MAX + neg) {
+            return NULL;
+        }
+
+        jp->p = p;
+
+        return json_integer(neg ? (json_int_t) (0 - u) : (json_int_t) u);
+    }
+
+    if (*p == '.') {
+        p++;
+
+        if (p == end || *p < '0' || *p > '9') {
+            return NULL;
+        }
+
+        while (p < end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+
+        if (p < end && (*p == '+' || *p == '-')) {
+            p++;
+        }
+
+        if (p == end || *p < '0' || *p > '9') {
+            return NULL;
+        }
+
+        while (p < end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    n = p - start;
+    if (n > SC_JSON_FAST_REAL) {
+        return NULL;
+    }
+
+    /* the number alone is the same token to jansson's lexer */
+    v = json_loadb((const char *) start, n, JSON_DECODE_ANY, NULL);
+
+    if (!json_is_real(v)) {
+        json_decref(v);
+        return NULL;
+    }
+
+    jp->p = p;
+
+    return v;
 }
 
 

@@ -152,7 +152,9 @@ sc_tpl_lookup(const char *const *names, size_t nnames, const char *name,
     size_t  i;
 
     for (i = 0; i < nnames; i++) {
-        if (strncmp(names[i], name, len) == 0 && names[i][len] == '\0') {
+        if (names[i][0] == name[0] && strncmp(names[i], name, len) == 0
+            && names[i][len] == '\0')
+        {
             return (int) i;
         }
     }
@@ -304,7 +306,7 @@ sc_tpl_render(const char *text, const char *const *names, size_t nnames,
 static void
 sc_tpl_render_range(sc_tpl_ctx_t *ctx, const char *p, const char *end)
 {
-    size_t         fblen, start;
+    size_t         fblen, start, n;
     const char    *lit, *close, *value, *fb;
     sc_tpl_out_t  *out;
 
@@ -356,11 +358,10 @@ sc_tpl_render_range(sc_tpl_ctx_t *ctx, const char *p, const char *end)
             break;
 
         default:
+            /* the text runs on to a NUL; a range may end before it */
             lit = p;
-
-            while (p < end && *p != '\\' && *p != '[' && *p != '{') {
-                p++;
-            }
+            n = strcspn(p, "\\[{");
+            p += ((size_t) (end - p) < n) ? (size_t) (end - p) : n;
 
             sc_tpl_put(out, lit, p - lit);
             break;
@@ -378,6 +379,9 @@ sc_tpl_close(const char *p)
     depth = 0;
 
     for ( ;; ) {
+        /* on to the next byte that matters */
+        p += strcspn(p, "\\{[]");
+
         switch (*p) {
 
         case '\0':
@@ -861,6 +865,7 @@ sc_tpl_fit(sc_tpl_out_t *out, const sc_tpl_limit_t *lim)
     int                   ellipsis, ucs2;
     size_t                i, n, q, p, start, cl;
     uint32_t              cp;
+    uint64_t              w;
     const char           *e;
     sc_tpl_units_t        u, next;
     const unsigned char  *b, *end;
@@ -870,13 +875,40 @@ sc_tpl_fit(sc_tpl_out_t *out, const sc_tpl_limit_t *lim)
 
     memset(&u, 0, sizeof(u));
 
-    for (i = 0; i < out->len; i += cl) {
-        cl = sc_utf8_next(b + i, end, &cp);
-        if (cl == 0) {
-            return -1;
+    if (lim->count == SC_TPL_COUNT_CP) {
+        /* code points alone: ASCII needs no decoding, 8 bytes a step */
+        for (i = 0; i < out->len; i += cl) {
+            if (out->len - i >= 8) {
+                memcpy(&w, b + i, 8);
+
+                if ((w & 0x8080808080808080ULL) == 0) {
+                    u.cp += 8;
+                    cl = 8;
+                    continue;
+                }
+            }
+
+            cl = 1;
+
+            if (b[i] >= 0x80) {
+                cl = sc_utf8_next(b + i, end, &cp);
+                if (cl == 0) {
+                    return -1;
+                }
+            }
+
+            u.cp++;
         }
 
-        sc_tpl_units_add(&u, cp);
+    } else {
+        for (i = 0; i < out->len; i += cl) {
+            cl = sc_utf8_next(b + i, end, &cp);
+            if (cl == 0) {
+                return -1;
+            }
+
+            sc_tpl_units_add(&u, cp);
+        }
     }
 
     if (sc_tpl_fits(&u, lim, 0)) {

@@ -39,6 +39,14 @@
 /* a decoded MAC; base64 decoding writes up to 2 padding bytes past it */
 #define SC_VERIFY_MAC_BUF     (EVP_MAX_MD_SIZE + 3)
 
+/* HMAC keys whose padded states are kept, per thread, and their size */
+#define SC_HMAC_KEYS          8
+#define SC_HMAC_KEY_MAX       128
+#define SC_HMAC_MD_NAME       16
+
+/* the largest digest block (SHA3-224) */
+#define SC_HMAC_BLOCK_MAX     144
+
 
 typedef enum {
     SC_ENC_HEX,
@@ -46,6 +54,18 @@ typedef enum {
 } sc_enc_e;
 
 
+typedef struct {
+    EVP_MD_CTX      *inner;          /* after the key ^ ipad block */
+    EVP_MD_CTX      *outer;          /* after the key ^ opad block */
+    char             md_name[SC_HMAC_MD_NAME];
+    size_t           key_len;
+    unsigned char    key[SC_HMAC_KEY_MAX];
+} sc_hmac_key_t;
+
+
+static sc_hmac_key_t *sc_hmac_key(const char *md_name,
+    const sc_secret_t *key, sc_hmac_key_t *once);
+static void sc_hmac_key_free(sc_hmac_key_t *k);
 static void sc_trim(const char **s, size_t *len);
 static sc_verify_rc_e sc_bound(const char **s, size_t *len);
 static sc_verify_rc_e sc_headers(const sc_request_t *rq,
@@ -80,6 +100,16 @@ static unsigned char *sc_twilio_params(const sc_request_t *rq, size_t *len,
 static int sc_is_form(const sc_request_t *rq);
 static sc_verify_rc_e sc_ed25519_verify(const sc_secret_t *key,
     const unsigned char *sig, const unsigned char *msg, size_t len);
+
+
+/*
+ * Per thread: the message's digest context, and the padded key states of
+ * the keys used last (sc_hmac_key); fetching the HMAC and the digest
+ * anew and hashing the key's pads cost more than the MAC of a webhook.
+ */
+static __thread EVP_MD_CTX     *sc_hmac_work;
+static __thread sc_hmac_key_t   sc_hmac_keys[SC_HMAC_KEYS];
+static __thread unsigned        sc_hmac_next;
 
 
 static const char *sc_verify_reasons[] = {
@@ -151,44 +181,41 @@ sc_hmac(const char *md_name, const sc_secret_t *key,
     const unsigned char **parts, const size_t *lens, size_t nparts,
     unsigned char *out)
 {
-    int            rc;
-    size_t         i, n;
-    EVP_MAC       *mac;
-    EVP_MAC_CTX   *ctx;
-    OSSL_PARAM     params[2];
+    int               rc;
+    size_t            i;
+    unsigned int      n;
+    EVP_MD_CTX       *work;
+    sc_hmac_key_t     once, *k;
+    unsigned char     inner[EVP_MAX_MD_SIZE];
 
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (mac == NULL) {
+    k = sc_hmac_key(md_name, key, &once);
+    if (k == NULL) {
         return -1;
     }
 
-    ctx = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-
-    if (ctx == NULL) {
-        return -1;
+    if (sc_hmac_work == NULL) {
+        sc_hmac_work = EVP_MD_CTX_new();
     }
 
-    params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *) md_name,
-                                                 0);
-    params[1] = OSSL_PARAM_construct_end();
-
+    work = sc_hmac_work;
     rc = -1;
 
-    /* an empty key is legal HMAC; OpenSSL wants a non-NULL pointer */
-    if (EVP_MAC_init(ctx, key->len ? key->data : (const unsigned char *) "",
-                     key->len, params) != 1)
-    {
+    /* HMAC = H(key ^ opad, H(key ^ ipad, message)), RFC 2104 */
+    if (work == NULL || EVP_MD_CTX_copy_ex(work, k->inner) != 1) {
         goto done;
     }
 
     for (i = 0; i < nparts; i++) {
-        if (lens[i] && EVP_MAC_update(ctx, parts[i], lens[i]) != 1) {
+        if (lens[i] && EVP_DigestUpdate(work, parts[i], lens[i]) != 1) {
             goto done;
         }
     }
 
-    if (EVP_MAC_final(ctx, out, &n, EVP_MAX_MD_SIZE) != 1) {
+    if (EVP_DigestFinal_ex(work, inner, &n) != 1
+        || EVP_MD_CTX_copy_ex(work, k->outer) != 1
+        || EVP_DigestUpdate(work, inner, n) != 1
+        || EVP_DigestFinal_ex(work, out, &n) != 1)
+    {
         goto done;
     }
 
@@ -196,9 +223,142 @@ sc_hmac(const char *md_name, const sc_secret_t *key,
 
 done:
 
-    EVP_MAC_CTX_free(ctx);
+    OPENSSL_cleanse(inner, sizeof(inner));
+
+    if (k == &once) {
+        sc_hmac_key_free(&once);
+    }
 
     return rc;
+}
+
+
+/*
+ * The digest states after the padded key of (md_name, key): cached per
+ * thread for keys of up to SC_HMAC_KEY_MAX bytes (the last
+ * SC_HMAC_KEYS used), else made into *once for this call.  NULL when md
+ * is unknown or unfit (an XOF), or when out of memory.
+ */
+static sc_hmac_key_t *
+sc_hmac_key(const char *md_name, const sc_secret_t *key, sc_hmac_key_t *once)
+{
+    int                   bs;
+    size_t                i, len;
+    unsigned int          n;
+    EVP_MD               *md;
+    sc_hmac_key_t        *k;
+    const unsigned char  *kd;
+    unsigned char         pad[SC_HMAC_BLOCK_MAX];
+    unsigned char         hashed[EVP_MAX_MD_SIZE];
+
+    if (key->len <= SC_HMAC_KEY_MAX && strlen(md_name) < SC_HMAC_MD_NAME) {
+        for (i = 0; i < SC_HMAC_KEYS; i++) {
+            k = &sc_hmac_keys[i];
+
+            if (k->inner != NULL && k->key_len == key->len
+                && strcmp(k->md_name, md_name) == 0
+                && (key->len == 0
+                    || memcmp(k->key, key->data, key->len) == 0))
+            {
+                return k;
+            }
+        }
+
+        k = &sc_hmac_keys[sc_hmac_next];
+        sc_hmac_next = (sc_hmac_next + 1) % SC_HMAC_KEYS;
+        sc_hmac_key_free(k);
+
+    } else {
+        k = once;
+        memset(k, 0, sizeof(sc_hmac_key_t));
+    }
+
+    md = EVP_MD_fetch(NULL, md_name, NULL);
+    if (md == NULL) {
+        return NULL;
+    }
+
+    bs = EVP_MD_get_block_size(md);
+    kd = key->data;
+    len = key->len;
+    k->inner = EVP_MD_CTX_new();
+    k->outer = EVP_MD_CTX_new();
+
+    if (bs <= 0 || (size_t) bs > sizeof(pad)
+        || (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF)
+        || k->inner == NULL || k->outer == NULL)
+    {
+        goto failed;
+    }
+
+    /* a key longer than a block is hashed first */
+    if (len > (size_t) bs) {
+        if (EVP_Digest(kd, len, hashed, &n, md, NULL) != 1) {
+            goto failed;
+        }
+
+        kd = hashed;
+        len = n;
+    }
+
+    memset(pad, 0, sizeof(pad));
+    if (len) {
+        memcpy(pad, kd, len);
+    }
+
+    for (i = 0; i < (size_t) bs; i++) {
+        pad[i] ^= 0x36;
+    }
+
+    if (EVP_DigestInit_ex(k->inner, md, NULL) != 1
+        || EVP_DigestUpdate(k->inner, pad, bs) != 1)
+    {
+        goto failed;
+    }
+
+    /* 0x36 ^ 0x5c: from the inner pad to the outer one */
+    for (i = 0; i < (size_t) bs; i++) {
+        pad[i] ^= 0x36 ^ 0x5c;
+    }
+
+    if (EVP_DigestInit_ex(k->outer, md, NULL) != 1
+        || EVP_DigestUpdate(k->outer, pad, bs) != 1)
+    {
+        goto failed;
+    }
+
+    EVP_MD_free(md);
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(hashed, sizeof(hashed));
+
+    if (k != once) {
+        memcpy(k->md_name, md_name, strlen(md_name) + 1);
+        k->key_len = key->len;
+
+        if (key->len) {
+            memcpy(k->key, key->data, key->len);
+        }
+    }
+
+    return k;
+
+failed:
+
+    EVP_MD_free(md);
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(hashed, sizeof(hashed));
+    sc_hmac_key_free(k);
+
+    return NULL;
+}
+
+
+static void
+sc_hmac_key_free(sc_hmac_key_t *k)
+{
+    EVP_MD_CTX_free(k->inner);
+    EVP_MD_CTX_free(k->outer);
+    OPENSSL_cleanse(k, sizeof(sc_hmac_key_t));
 }
 
 
@@ -328,6 +488,15 @@ static int
 sc_md_size(const char *md_name)
 {
     const EVP_MD  *md;
+
+    /* the digests platforms sign with, without a lookup by name */
+    if (strcmp(md_name, "sha256") == 0) {
+        return 32;
+    }
+
+    if (strcmp(md_name, "sha1") == 0) {
+        return 20;
+    }
 
     md = EVP_get_digestbyname(md_name);
 
