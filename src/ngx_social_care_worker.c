@@ -129,8 +129,8 @@ static void ngx_social_care_job_delivered(void *data,
 static void ngx_social_care_job_notify(sc_job_t *job);
 static void ngx_social_care_job_notified(void *data,
     ngx_social_care_http_result_t *res);
-static void ngx_social_care_job_done(sc_job_t *job, const char *reply_id);
-static void ngx_social_care_job_skipped(sc_job_t *job, const char *reason);
+static void ngx_social_care_job_close(sc_job_t *job, const char *sql,
+    const char *status, const char *text);
 static void ngx_social_care_job_failed(sc_job_t *job, const char *error,
     ngx_int_t retry_after, ngx_uint_t permanent);
 static void ngx_social_care_job_report(sc_job_t *job, const char *sql,
@@ -606,7 +606,7 @@ ngx_social_care_job_run(sc_job_t *job)
 
     if (job->payload == NULL || !json_is_object(job->payload)) {
         /* its event or reply is gone (retention): nothing to do */
-        ngx_social_care_job_done(job, NULL);
+        ngx_social_care_job_close(job, SC_SQL_DONE, "done", NULL);
         return;
     }
 
@@ -725,7 +725,8 @@ ngx_social_care_job_deliver(sc_job_t *job)
         break;
 
     case SC_DELIVER_SKIP:
-        ngx_social_care_job_skipped(job, reason ? reason : "skipped");
+        ngx_social_care_job_close(job, SC_SQL_SKIPPED, "skipped",
+                                  reason ? reason : "skipped");
         return;
 
     default:
@@ -773,8 +774,9 @@ ngx_social_care_job_delivered(void *data, ngx_social_care_http_result_t *res)
     switch (r.outcome) {
 
     case SC_OUTCOME_SENT:
-        ngx_social_care_job_done(job, r.platform_reply_id[0]
-                                      ? r.platform_reply_id : NULL);
+        ngx_social_care_job_close(job, SC_SQL_DONE, "done",
+                                  r.platform_reply_id[0]
+                                  ? r.platform_reply_id : NULL);
         return;
 
     case SC_OUTCOME_RETRY:
@@ -804,7 +806,7 @@ ngx_social_care_job_notify(sc_job_t *job)
 
     if (ep == NULL) {
         /* the rows are the record; nobody to tell */
-        ngx_social_care_job_done(job, NULL);
+        ngx_social_care_job_close(job, SC_SQL_DONE, "done", NULL);
         return;
     }
 
@@ -858,7 +860,7 @@ ngx_social_care_job_notified(void *data, ngx_social_care_http_result_t *res)
     }
 
     if (res->status >= 200 && res->status < 300) {
-        ngx_social_care_job_done(job, NULL);
+        ngx_social_care_job_close(job, SC_SQL_DONE, "done", NULL);
         return;
     }
 
@@ -877,33 +879,21 @@ ngx_social_care_job_notified(void *data, ngx_social_care_http_result_t *res)
 
 /* reports: one statement per job, then the job is let go */
 
+/* done (text: the platform's id of the reply) or skipped (text: why) */
+
 static void
-ngx_social_care_job_done(sc_job_t *job, const char *reply_id)
+ngx_social_care_job_close(sc_job_t *job, const char *sql,
+    const char *status, const char *text)
 {
     const char  *values[3];
 
     values[0] = job->ids;
     values[1] = ngx_social_care_worker->id;
-    values[2] = reply_id;
+    values[2] = text;
 
-    job->reported = "done";
+    job->reported = status;
 
-    ngx_social_care_job_report(job, SC_SQL_DONE, 3, values);
-}
-
-
-static void
-ngx_social_care_job_skipped(sc_job_t *job, const char *reason)
-{
-    const char  *values[3];
-
-    values[0] = job->ids;
-    values[1] = ngx_social_care_worker->id;
-    values[2] = reason;
-
-    job->reported = "skipped";
-
-    ngx_social_care_job_report(job, SC_SQL_SKIPPED, 3, values);
+    ngx_social_care_job_report(job, sql, 3, values);
 }
 
 

@@ -34,13 +34,7 @@ EOF2
 
 sub message {
     my ($sender, $mid, $text) = @_;
-    my $body = encode_json({ object => 'page', entry => [{
-        id => '100200300', time => 1795443797000,
-        messaging => [{ sender => { id => $sender },
-                        recipient => { id => '100200300' },
-                        timestamp => int(time * 1000),
-                        message => { mid => $mid, text => $text } }],
-    }] });
+    my $body = $t->messenger_body($sender, $mid, $text);
     my $r = $t->meta_post('/hooks/meta', $body);
     is $r->{status}, 200, "$mid accepted";
     return $r->{json}{events}[0];

@@ -74,15 +74,9 @@ my $n = 0;
 sub complaint {
     my ($sender) = @_;
     $n++;
-    my $body = encode_json({ object => 'page', entry => [{
-        id => '100200300', time => 1795443797000,
-        messaging => [{ sender => { id => $sender },
-                        recipient => { id => '100200300' },
-                        timestamp => int(time * 1000),
-                        message => { mid => "m_worker_$n",
-                                     text => 'My card was charged twice '
-                                           . 'and nobody helps, awful' } }],
-    }] });
+    my $body = $t->messenger_body($sender, "m_worker_$n",
+        'My card was charged twice '
+        . 'and nobody helps, awful');
     my $r = $t->meta_post('/hooks/meta', $body);
     is $r->{status}, 200, "complaint $n accepted";
     return $r->{json}{events}[0]{id};

@@ -38,15 +38,9 @@ my $n = 0;
 sub complaint {
     my ($node, $sender) = @_;
     $n++;
-    my $body = encode_json({ object => 'page', entry => [{
-        id => '100200300', time => 1795443797000,
-        messaging => [{ sender => { id => $sender },
-                        recipient => { id => '100200300' },
-                        timestamp => int(time * 1000),
-                        message => { mid => "m_nodes_$n",
-                                     text => 'My transfer failed twice, '
-                                           . 'this is awful' } }],
-    }] });
+    my $body = $t->messenger_body($sender, "m_nodes_$n",
+        'My transfer failed twice, '
+        . 'this is awful');
     return $node->meta_post('/hooks/meta', $body)->{status};
 }
 

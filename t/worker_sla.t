@@ -54,13 +54,7 @@ my $n = 0;
 sub message {
     my ($sender, $text) = @_;
     $n++;
-    my $body = encode_json({ object => 'page', entry => [{
-        id => '100200300', time => 1795443797000,
-        messaging => [{ sender => { id => $sender },
-                        recipient => { id => '100200300' },
-                        timestamp => int(time * 1000),
-                        message => { mid => "m_sla_$n", text => $text } }],
-    }] });
+    my $body = $t->messenger_body($sender, "m_sla_$n", $text);
     my $r = $t->meta_post('/hooks/meta', $body);
     is $r->{status}, 200, "message $n accepted";
     return $r->{json}{events}[0]{id};

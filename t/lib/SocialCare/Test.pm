@@ -7,6 +7,7 @@ package SocialCare::Test;
 #   $t->pg_start;                           # initdb, start, migrate
 #   $t->nginx_start(locations => $text);    # nginx.conf around a snippet
 #   my $r = $t->meta_post('/hooks/meta', $body);   # signed POST
+#   my $body = $t->messenger_body($sender, $mid, $text);
 #   my $rows = $t->rows('select ... from social_care.events');
 
 use strict;
@@ -350,6 +351,18 @@ sub meta_post {
              %{ $o{headers} || {} });
     delete $h{'X-Hub-Signature-256'} if $o{unsigned};
     return $self->request('POST', $path, headers => \%h, body => $body);
+}
+
+# a Messenger webhook carrying one message from sender, sent now
+sub messenger_body {
+    my ($class_or_self, $sender, $mid, $text) = @_;
+    return encode_json({ object => 'page', entry => [{
+        id => '100200300', time => 1795443797000,
+        messaging => [{ sender => { id => $sender },
+                        recipient => { id => '100200300' },
+                        timestamp => int(time * 1000),
+                        message => { mid => $mid, text => $text } }],
+    }] });
 }
 
 sub DESTROY {}
