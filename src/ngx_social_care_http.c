@@ -62,16 +62,6 @@ static void ngx_social_care_http_finish(ngx_social_care_http_call_t *hc,
     const char *error);
 
 
-static ngx_uint_t  ngx_social_care_http_calls;
-
-
-ngx_uint_t
-ngx_social_care_http_active(void)
-{
-    return ngx_social_care_http_calls;
-}
-
-
 char *
 ngx_social_care_endpoint_parse(ngx_conf_t *cf, ngx_str_t *url,
     ngx_social_care_endpoint_t *ep)
@@ -212,8 +202,6 @@ ngx_social_care_http_call(ngx_social_care_endpoint_t *ep, ngx_ssl_t *ssl,
     hc->start.data = hc;
     hc->start.log = log;
     ngx_post_event(&hc->start, &ngx_posted_events);
-
-    ngx_social_care_http_calls++;
 
     return NGX_OK;
 }
@@ -622,8 +610,6 @@ ngx_social_care_http_finish(ngx_social_care_http_call_t *hc,
     }
 
     ngx_social_care_http_close(hc);
-
-    ngx_social_care_http_calls--;
 
     hc->handler(hc->data, &res);
 

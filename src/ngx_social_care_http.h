@@ -54,8 +54,5 @@ ngx_int_t ngx_social_care_http_call(ngx_social_care_endpoint_t *ep,
     ngx_ssl_t *ssl, const u_char *request, size_t len, ngx_msec_t timeout,
     ngx_log_t *log, ngx_social_care_http_pt handler, void *data);
 
-/* calls in flight in this process */
-ngx_uint_t ngx_social_care_http_active(void);
-
 
 #endif /* _NGX_SOCIAL_CARE_HTTP_H_INCLUDED_ */

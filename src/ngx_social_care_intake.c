@@ -469,12 +469,15 @@ ngx_social_care_intake(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx)
         }
 
         /*
-         * A reply the worker delivers gets its crisis wording too: the
-         * database picks it if a crisis opened for one of the topics, on
-         * any node, after this worker last looked.  An inline reply is
-         * answered before the commit, so only what is known here counts.
+         * A process without a worker knows of no crisis: a reply the
+         * worker delivers then carries its crisis wording too, and the
+         * database picks it if a crisis is open for one of the topics.
+         * With a worker here, its view (one watch old at most) decides,
+         * and the rows stay lean.  An inline reply is answered before the
+         * commit, so only what is known here counts.
          */
         if (ctx->replies[i].text && cls && cls->ntopics && !crisis
+            && !ngx_social_care_worker_running()
             && !slcf->platform->reply_inline && !ev->reply_inline)
         {
             if (sc_reply_compose(slcf->reply, ev, cls, slcf->platform->name,

@@ -161,13 +161,6 @@ sc_pgq_connected(sc_pgq_t *q)
 }
 
 
-ngx_uint_t
-sc_pgq_queued(sc_pgq_t *q)
-{
-    return q->nops;
-}
-
-
 ngx_int_t
 sc_pgq_send(sc_pgq_t *q, const char *sql, ngx_uint_t nparams,
     const char **values, sc_pgq_handler_pt handler, void *data)

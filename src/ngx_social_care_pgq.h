@@ -46,7 +46,6 @@ ngx_int_t sc_pgq_send(sc_pgq_t *q, const char *sql, ngx_uint_t nparams,
     const char **values, sc_pgq_handler_pt handler, void *data);
 
 ngx_uint_t sc_pgq_connected(sc_pgq_t *q);
-ngx_uint_t sc_pgq_queued(sc_pgq_t *q);
 
 
 #endif /* _NGX_SOCIAL_CARE_PGQ_H_INCLUDED_ */

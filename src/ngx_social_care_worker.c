@@ -567,6 +567,13 @@ ngx_social_care_worker_first_response(void *data, PGresult *res)
 
 
 ngx_uint_t
+ngx_social_care_worker_running(void)
+{
+    return ngx_social_care_worker != NULL;
+}
+
+
+ngx_uint_t
 ngx_social_care_worker_crisis(const char *const *topics, size_t ntopics)
 {
     size_t      i;

@@ -79,6 +79,9 @@ ngx_int_t ngx_social_care_worker_start(ngx_cycle_t *cycle,
     ngx_social_care_worker_conf_t *wcf, void *pg_conf);
 void ngx_social_care_worker_stop(void);
 
+/* whether this process runs the worker queue */
+ngx_uint_t ngx_social_care_worker_running(void);
+
 /*
  * Whether a crisis is open for one of topics, as this process last heard
  * (the worker refreshes the open topics every watch; 0 without a worker).
