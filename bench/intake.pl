@@ -78,6 +78,30 @@ sub rss {
     return join('/', map { sprintf '%.1f', $_ / 1024 } @kb) . ' MiB';
 }
 
+# CPU seconds so far of the nginx workers and of every PostgreSQL process
+# (the postmaster's reaped children included: cutime, cstime)
+my $hz = `getconf CLK_TCK` + 0 || 100;
+
+sub proc_cpu {
+    my ($pid, $children) = @_;
+    open my $f, '<', "/proc/$pid/stat" or return 0;
+    my @s = split ' ', (<$f> =~ s/^.*\) //r);
+    # fields after "(comm) ": utime is the 12th, cstime the 15th
+    return ($s[11] + $s[12] + ($children ? $s[13] + $s[14] : 0)) / $hz;
+}
+
+sub cpu {
+    my $nginx = 0;
+    $nginx += proc_cpu($_) for $t->worker_pids;
+    open my $f, '<', $t->dir . '/pg/postmaster.pid' or die $!;
+    my $pm = <$f> + 0;
+    my $pg = proc_cpu($pm, 1);
+    if (open my $c, '<', "/proc/$pm/task/$pm/children") {
+        $pg += proc_cpu($_) for split ' ', <$c>;
+    }
+    return { nginx => $nginx, pg => $pg };
+}
+
 sub run {
     my ($label, $path, %conf) = @_;
     $t->dbh->do('set client_min_messages = warning');
@@ -87,12 +111,30 @@ sub run {
         . "where schemaname = 'social_care' "
         . "and tablename not in ('schema_migrations', 'sla')");
     $t->dbh->do('truncate ' . join(', ', @$tables) . ' cascade');
+    # commits of the care database: the batches (a few come from the
+    # worker and this script), so events per commit is the batch size
+    my $commits = 'select xact_commit from pg_stat_database '
+                . "where datname = 'care'";
+    $t->dbh->do('select pg_stat_clear_snapshot()');
+    my $c0 = $t->value($commits);
+    my $cpu0 = cpu();
     my $r = wrk($path);
+    my $cpu1 = cpu();
     my $rows = $t->value('select count(*) from social_care.events');
+    sleep 1;    # the statistics reach pg_stat_database within a second
+    $t->dbh->do('select pg_stat_clear_snapshot()');
+    my $batches = $t->value($commits) - $c0;
     printf "%-22s %8d req/s  p50 %6.2f ms  p99 %7.2f ms  200s %7d  "
-         . "other %d  errors %d  rows %7d  RSS/worker %s\n",
+         . "other %d  errors %d  rows %7d  events/commit %5.1f  "
+         . "RSS/worker %s\n",
         $label, $r->{rps}, $r->{p50}, $r->{p99}, $r->{ok}, $r->{other},
-        $r->{errors}, $rows, rss();
+        $r->{errors}, $rows, $batches ? $rows / $batches : 0, rss();
+    # where the cores went, per answered request (wrk's own CPU is not
+    # comparable: it includes the Lua script reading the request file)
+    my $n = $r->{ok} + $r->{other} || 1;
+    printf "%-22s CPU per request: nginx workers %.1f us, PostgreSQL "
+         . "%.1f us\n", '',
+        map { ($cpu1->{$_} - $cpu0->{$_}) * 1e6 / $n } qw(nginx pg);
     $r->{rows} = $rows;
     return $r;
 }
@@ -102,9 +144,16 @@ print "machine: ", `nproc` =~ s/\n//r, " cores; wrk -t$threads -c$conns -d${secs
 
 $t->nginx_start(locations => $locations, settle => 1,
                 access_log => "off");
-my $bare = run('bare nginx return 200', '/bare');
+# SC_BENCH_ONLY=module runs the module alone (for profiling it)
+my $only = $ENV{SC_BENCH_ONLY} // '';
+my $bare = $only eq 'module' ? { rps => 1 }
+                             : run('bare nginx return 200', '/bare');
 my $module = run('module (batch 64)', '/hooks/meta');
 $t->nginx_stop;
+if ($only eq 'module') {
+    $t->nginx_stop;
+    exit 0;
+}
 
 $t->nginx_start(locations => $locations, settle => 1,
                 access_log => "off",
