@@ -15,6 +15,8 @@
 #include "fuzz_request.h"
 #include "sc_crc32c.h"
 #include "sc_json.h"
+#include "sc_json_write.h"
+#include "sc_classify.h"
 
 
 static void
@@ -46,6 +48,38 @@ fz_value(sc_events_t *evs, json_t *v)
             (void) strlen(s);
         }
     }
+}
+
+
+/* the writer gives json_dumps' text; redacting as it writes, the text of
+ * a redacted copy */
+
+static void
+fz_write(json_t *doc)
+{
+    char     *a, *b;
+    json_t   *copy;
+    sc_jw_t   w;
+
+    sc_jw_init(&w);
+    sc_jw_value(&w, doc);
+    a = sc_jw_detach(&w, NULL);
+    b = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    FZ_CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
+    free(a);
+    free(b);
+
+    sc_jw_init(&w);
+    FZ_CHECK(sc_pii_redact_write(&w, doc) == 0);
+    a = sc_jw_detach(&w, NULL);
+    copy = json_deep_copy(doc);
+    FZ_CHECK(copy != NULL);
+    (void) sc_pii_redact_json(copy);
+    b = json_dumps(copy, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(copy);
+    FZ_CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
+    free(a);
+    free(b);
 }
 
 
@@ -97,6 +131,8 @@ fz_doc(sc_events_t *evs, json_t *doc, const char *text)
     FZ_TERMINATED(ev->external_id, SC_EXTERNAL_ID_MAX);
 
     FZ_CHECK(sc_json_unsupported(evs, "fuzz", doc) == SC_PARSE_OK);
+
+    fz_write(doc);
 
     memset(&answer, 0, sizeof(sc_answer_t));
     FZ_CHECK(sc_json_answer(&answer, 200, json_incref(doc)) == 0);

@@ -18,6 +18,7 @@
 #include "sc_event.h"
 #include "sc_platform.h"
 #include "sc_reply.h"
+#include "sc_json_write.h"
 
 
 
@@ -38,8 +39,11 @@ static ngx_int_t ngx_social_care_send_answer(ngx_http_request_t *r,
     sc_answer_t *answer);
 static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
     ngx_social_care_loc_conf_t *slcf);
-static int ngx_social_care_class_json(json_t *o, sc_class_t *cls);
-static int ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode);
+static void ngx_social_care_put_str(sc_jw_t *w, const char *key,
+    const char *value);
+static void ngx_social_care_put_class(sc_jw_t *w, sc_class_t *cls);
+static void ngx_social_care_put_raw(sc_jw_t *w, json_t *raw,
+    ngx_uint_t mode);
 static void ngx_social_care_stored(sc_pg_write_t *w, sc_pg_status_e status);
 static ngx_int_t ngx_social_care_spool(ngx_http_request_t *r,
     ngx_social_care_ctx_t *ctx);
@@ -669,82 +673,78 @@ ngx_social_care_read_body(ngx_http_request_t *r, size_t *len)
 }
 
 
-static int
-ngx_social_care_set_str(json_t *o, const char *key, const char *value)
-{
-    if (value == NULL) {
-        return 0;
-    }
+/* "key":"value", or nothing for a NULL value */
 
-    return json_object_set_new(o, key, json_string(value));
+static void
+ngx_social_care_put_str(sc_jw_t *w, const char *key, const char *value)
+{
+    if (value) {
+        sc_jw_key(w, key);
+        sc_jw_cstr(w, value);
+    }
 }
 
 
-/* category, sentiment, priority, topics and pii: in a row and an answer */
+/* topics, pii, category, sentiment and priority: in a row and an answer */
 
-static int
-ngx_social_care_class_json(json_t *o, sc_class_t *cls)
+static void
+ngx_social_care_put_class(sc_jw_t *w, sc_class_t *cls)
 {
-    size_t   i;
-    json_t  *topics, *pii;
+    size_t    i;
+    unsigned  bit;
 
-    topics = json_array();
-    pii = json_array();
-
-    if (json_object_set_new(o, "topics", topics)
-        || json_object_set_new(o, "pii", pii))
-    {
-        return -1;
-    }
+    sc_jw_key(w, "topics");
+    sc_jw_lit(w, "[", 1);
 
     for (i = 0; i < cls->ntopics; i++) {
-        if (json_array_append_new(topics, json_string(cls->topics[i]))) {
-            return -1;
+        sc_jw_sep(w);
+        sc_jw_cstr(w, cls->topics[i]);
+    }
+
+    sc_jw_lit(w, "]", 1);
+
+    sc_jw_key(w, "pii");
+    sc_jw_lit(w, "[", 1);
+
+    for (bit = 1; bit && bit <= cls->pii; bit <<= 1) {
+        if ((cls->pii & bit) && sc_pii_name(bit)) {
+            sc_jw_sep(w);
+            sc_jw_cstr(w, sc_pii_name(bit));
         }
     }
 
-    if (sc_pii_names(cls->pii, pii) != 0) {
-        return -1;
-    }
+    sc_jw_lit(w, "]", 1);
 
-    return json_object_set_new(o, "category",
-                               json_string(sc_intent_name(cls->intent)))
-           || json_object_set_new(o, "sentiment",
-                                  json_real((double) (int) (cls->sentiment
-                                                            * 1000)
-                                            / 1000))
-           || json_object_set_new(o, "priority",
-                                  json_integer(cls->priority));
+    sc_jw_key(w, "category");
+    sc_jw_cstr(w, sc_intent_name(cls->intent));
+    sc_jw_key(w, "sentiment");
+    sc_jw_milli(w, (double) (int) (cls->sentiment * 1000) / 1000);
+    sc_jw_key(w, "priority");
+    sc_jw_int(w, cls->priority);
 }
 
 
 /*
  * social_care_store_raw: the platform's own object as it came, with its
- * private data masked (a copy: the event's strings point into the
- * original), or not at all.
+ * private data masked as it is written (the event's strings point into
+ * the tree, which stays as it is), or not at all.
  */
 
-static int
-ngx_social_care_raw(json_t *row, json_t *raw, ngx_uint_t mode)
+static void
+ngx_social_care_put_raw(sc_jw_t *w, json_t *raw, ngx_uint_t mode)
 {
-    json_t  *copy;
-
     if (raw == NULL || mode == SC_STORE_RAW_OFF) {
-        return 0;
+        return;
     }
+
+    sc_jw_key(w, "raw");
 
     if (mode == SC_STORE_RAW_ON) {
-        return json_object_set(row, "raw", raw);
+        sc_jw_value(w, raw);
+        return;
     }
 
-    copy = json_deep_copy(raw);
-    if (copy == NULL) {
-        return -1;
-    }
-
-    (void) sc_pii_redact_json(copy);
-
-    return json_object_set_new(row, "raw", copy);
+    (void) sc_pii_redact_write(w, raw);
 }
 
 
@@ -758,20 +758,15 @@ static char *
 ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
     ngx_social_care_loc_conf_t *slcf)
 {
-    char        *s, *p;
-    size_t       len;
     time_t       sec;
-    json_t      *rows, *row;
+    sc_jw_t      w;
     struct tm    tm;
     ngx_uint_t   i;
     sc_event_t  *ev;
     sc_reply_t  *rp;
     char         ts[80], name[16];
 
-    rows = json_array();
-    if (rows == NULL) {
-        return NULL;
-    }
+    sc_jw_init(&w);
 
     ngx_cpystrn((u_char *) name, slcf->platform_name.data,
                 ngx_min(slcf->platform_name.len + 1, sizeof(name)));
@@ -780,102 +775,74 @@ ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
         ev = &ctx->events.events[i];
         rp = &ctx->replies[i];
 
-        row = json_object();
-        if (row == NULL || json_array_append_new(rows, row) != 0) {
-            goto failed;
+        sc_jw_sep(&w);
+        sc_jw_lit(&w, "{", 1);
+
+        ngx_social_care_put_str(&w, "platform", name);
+        ngx_social_care_put_str(&w, "external_id", ev->external_id);
+        ngx_social_care_put_str(&w, "channel", ev->channel);
+        ngx_social_care_put_str(&w, "event_type", ev->type);
+        ngx_social_care_put_str(&w, "thread_id", ev->thread_id);
+        ngx_social_care_put_str(&w, "author_id", ev->author_id);
+        ngx_social_care_put_str(&w, "author_handle", ev->author_handle);
+        ngx_social_care_put_str(&w, "author_name", ev->author_name);
+
+        if (ev->author_followers > 0) {
+            sc_jw_key(&w, "author_followers");
+            sc_jw_int(&w, ev->author_followers);
         }
 
-        if (ngx_social_care_set_str(row, "platform", name)
-            || ngx_social_care_set_str(row, "external_id", ev->external_id)
-            || ngx_social_care_set_str(row, "channel", ev->channel)
-            || ngx_social_care_set_str(row, "event_type", ev->type)
-            || ngx_social_care_set_str(row, "thread_id", ev->thread_id)
-            || ngx_social_care_set_str(row, "author_id", ev->author_id)
-            || ngx_social_care_set_str(row, "author_handle",
-                                       ev->author_handle)
-            || ngx_social_care_set_str(row, "author_name", ev->author_name)
-            || (ev->author_followers > 0
-                && json_object_set_new(row, "author_followers",
-                                       json_integer(ev->author_followers)))
-            || ngx_social_care_set_str(row, "visibility",
-                                       ev->visibility == SC_VISIBILITY_PUBLIC
-                                       ? "public" : "private")
-            || json_object_set_new(row, "from_brand",
-                                   json_boolean(ev->from_brand))
-            || ngx_social_care_set_str(row, "text",
-                                       ctx->classified[i]
-                                       && ctx->classes[i].redacted
-                                       ? ctx->classes[i].redacted : ev->text)
-            || (ctx->classified[i]
-                && ngx_social_care_class_json(row, &ctx->classes[i]))
-            || (ctx->classified[i]
-                && ngx_social_care_set_str(row, "team",
-                                           ctx->classes[i].team))
-            || ngx_social_care_raw(row, ev->raw, slcf->store_raw)
-            || (rp->text
-                && json_object_set_new(row, "reply_cooldown",
-                                       json_integer(slcf->reply_cooldown))))
-        {
-            goto failed;
+        ngx_social_care_put_str(&w, "visibility",
+                                ev->visibility == SC_VISIBILITY_PUBLIC
+                                ? "public" : "private");
+        sc_jw_key(&w, "from_brand");
+        sc_jw_bool(&w, ev->from_brand);
+        ngx_social_care_put_str(&w, "text",
+                                ctx->classified[i] && ctx->classes[i].redacted
+                                ? ctx->classes[i].redacted : ev->text);
+
+        if (ctx->classified[i]) {
+            ngx_social_care_put_class(&w, &ctx->classes[i]);
+            ngx_social_care_put_str(&w, "team", ctx->classes[i].team);
         }
+
+        ngx_social_care_put_raw(&w, ev->raw, slcf->store_raw);
 
         if (ev->occurred_ms > 0) {
             sec = (time_t) (ev->occurred_ms / 1000);
 
             if (gmtime_r(&sec, &tm) != NULL && tm.tm_year < 8000) {
-                (void) snprintf(ts, sizeof(ts),
-                                "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                tm.tm_hour, tm.tm_min, tm.tm_sec,
-                                (int) (ev->occurred_ms % 1000));
+                *ngx_sprintf((u_char *) ts,
+                             "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                             tm.tm_hour, tm.tm_min, tm.tm_sec,
+                             (int) (ev->occurred_ms % 1000)) = '\0';
 
-                if (ngx_social_care_set_str(row, "occurred_at", ts)) {
-                    goto failed;
-                }
+                ngx_social_care_put_str(&w, "occurred_at", ts);
             }
         }
 
         if (rp->text) {
             /* inline: it goes in this answer; pending: the worker's job */
-            if (ngx_social_care_set_str(row, "reply_text", rp->text)
-                || ngx_social_care_set_str(row, "reply_visibility",
-                                     rp->visibility == SC_VISIBILITY_PUBLIC
-                                     ? "public" : "private")
-                || ngx_social_care_set_str(row, "reply_status",
-                                           (slcf->platform->reply_inline
-                                            || ev->reply_inline)
-                                           && !ctx->spooled
-                                           ? "inline" : "pending")
-                || ngx_social_care_set_str(row, "reply_crisis_text",
-                                           ctx->crisis_replies[i].text))
-            {
-                goto failed;
-            }
+            sc_jw_key(&w, "reply_cooldown");
+            sc_jw_int(&w, slcf->reply_cooldown);
+            ngx_social_care_put_str(&w, "reply_text", rp->text);
+            ngx_social_care_put_str(&w, "reply_visibility",
+                                    rp->visibility == SC_VISIBILITY_PUBLIC
+                                    ? "public" : "private");
+            ngx_social_care_put_str(&w, "reply_status",
+                                    (slcf->platform->reply_inline
+                                     || ev->reply_inline)
+                                    && !ctx->spooled
+                                    ? "inline" : "pending");
+            ngx_social_care_put_str(&w, "reply_crisis_text",
+                                    ctx->crisis_replies[i].text);
         }
+
+        sc_jw_lit(&w, "}", 1);
     }
 
-    s = json_dumps(rows, JSON_COMPACT);
-    json_decref(rows);
-
-    if (s == NULL) {
-        return NULL;
-    }
-
-    /* strip the brackets in place */
-    len = strlen(s);
-    p = s;
-
-    if (len >= 2) {
-        ngx_memmove(p, p + 1, len - 2);
-        p[len - 2] = '\0';
-    }
-
-    return s;
-
-failed:
-
-    json_decref(rows);
-    return NULL;
+    return sc_jw_detach(&w, NULL);
 }
 
 
@@ -1015,7 +982,10 @@ static ngx_int_t
 ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
     sc_pg_row_t *results)
 {
-    json_t                      *root, *list, *item, *reply;
+    char                        *s;
+    size_t                       len;
+    u_char                      *body;
+    sc_jw_t                      w;
     ngx_uint_t                   i;
     sc_event_t                  *ev;
     sc_reply_t                  *rp;
@@ -1045,64 +1015,88 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
         sc_answer_free(&answer);
     }
 
-    root = json_object();
-    list = json_array();
+    sc_jw_init(&w);
+    sc_jw_lit(&w, "{", 1);
+    ngx_social_care_put_str(&w, "status", "accepted");
 
-    if (root == NULL || list == NULL
-        || json_object_set_new(root, "status", json_string("accepted"))
-        || (ctx->spooled
-            && json_object_set_new(root, "spooled", json_true()))
-        || json_object_set_new(root, "events", list))
-    {
-        json_decref(root);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (ctx->spooled) {
+        sc_jw_key(&w, "spooled");
+        sc_jw_bool(&w, 1);
     }
+
+    sc_jw_key(&w, "events");
+    sc_jw_lit(&w, "[", 1);
 
     for (i = 0; i < ctx->events.nevents; i++) {
         ev = &ctx->events.events[i];
         rp = &ctx->replies[i];
 
-        item = json_object();
-        if (item == NULL || json_array_append_new(list, item)) {
-            goto failed;
+        sc_jw_sep(&w);
+        sc_jw_lit(&w, "{", 1);
+        sc_jw_key(&w, "id");
+
+        if (results && results[i].id) {
+            sc_jw_int(&w, results[i].id);
+
+        } else {
+            sc_jw_lit(&w, "null", 4);
         }
 
-        reply = json_null();
+        sc_jw_key(&w, "external_id");
+        sc_jw_cstr(&w, ev->external_id);
+        sc_jw_key(&w, "type");
+        sc_jw_cstr(&w, ev->type);
+
+        if (ctx->classified[i]) {
+            ngx_social_care_put_class(&w, &ctx->classes[i]);
+
+        } else {
+            sc_jw_key(&w, "category");
+            sc_jw_lit(&w, "null", 4);
+            sc_jw_key(&w, "priority");
+            sc_jw_lit(&w, "null", 4);
+        }
+
+        sc_jw_key(&w, "reply");
 
         if (rp->text && results && results[i].replied) {
-            reply = json_pack("{s:s, s:s}", "text", rp->text, "visibility",
-                              rp->visibility == SC_VISIBILITY_PUBLIC
-                              ? "public" : "private");
+            sc_jw_lit(&w, "{", 1);
+            ngx_social_care_put_str(&w, "text", rp->text);
+            ngx_social_care_put_str(&w, "visibility",
+                                    rp->visibility == SC_VISIBILITY_PUBLIC
+                                    ? "public" : "private");
+            sc_jw_lit(&w, "}", 1);
+
+        } else {
+            sc_jw_lit(&w, "null", 4);
         }
 
-        if (json_object_set_new(item, "id", results && results[i].id
-                                            ? json_integer(results[i].id)
-                                            : json_null())
-            || json_object_set_new(item, "external_id",
-                                   json_string(ev->external_id))
-            || json_object_set_new(item, "type", json_string(ev->type))
-            || (ctx->classified[i]
-                ? ngx_social_care_class_json(item, &ctx->classes[i])
-                : json_object_set_new(item, "category", json_null())
-                  || json_object_set_new(item, "priority", json_null()))
-            || json_object_set_new(item, "reply", reply))
-        {
-            goto failed;
+        if (results && results[i].duplicate) {
+            sc_jw_key(&w, "duplicate");
+            sc_jw_bool(&w, 1);
         }
 
-        if (results && results[i].duplicate
-            && json_object_set_new(item, "duplicate", json_true()))
-        {
-            goto failed;
-        }
+        sc_jw_lit(&w, "}", 1);
     }
 
-    return ngx_social_care_send_json(r, NGX_HTTP_OK, root);
+    sc_jw_lit(&w, "]}", 2);
 
-failed:
+    s = sc_jw_detach(&w, &len);
+    if (s == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-    json_decref(root);
-    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    body = ngx_pnalloc(r->pool, len);
+    if (body == NULL) {
+        free(s);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(body, s, len);
+    free(s);
+
+    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_json_type,
+                                body, len);
 }
 
 

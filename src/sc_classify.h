@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "sc_event.h"
+#include "sc_json_write.h"
 
 
 #define SC_TOPICS_MAX  8
@@ -96,6 +97,9 @@ const char *sc_intent_name(sc_intent_e intent);
 /* appends the names of the kinds in mask to a JSON array; 0, or -1 */
 int sc_pii_names(unsigned mask, json_t *array);
 
+/* the name of one SC_PII_* bit ("card", ...), NULL for none */
+const char *sc_pii_name(unsigned bit);
+
 /*
  * Finds the private data in text[0, len): *kinds gets the SC_PII_* found,
  * and, when redacted is not NULL and something was found, *redacted a
@@ -113,6 +117,13 @@ int sc_pii_redact(const char *text, size_t len, unsigned *kinds,
  * dangle afterwards: classify first.  Returns the kinds found.
  */
 unsigned sc_pii_redact_json(json_t *root);
+
+/*
+ * Writes root as JSON with the masking of sc_pii_redact_json(), without
+ * copying or changing the tree: the same text json_dumps() gives for a
+ * redacted copy.  Returns 0, or -1 (w failed, out of memory).
+ */
+int sc_pii_redact_write(sc_jw_t *w, const json_t *root);
 
 
 #endif /* _SC_CLASSIFY_H_INCLUDED_ */

@@ -134,6 +134,7 @@ static size_t sc_iban(sc_redact_t *r, size_t i);
 static size_t sc_nie(sc_redact_t *r, size_t i);
 static size_t sc_secret(sc_redact_t *r, size_t i);
 static unsigned sc_redact_tree(json_t *node, int depth);
+static void sc_redact_write_tree(sc_jw_t *w, const json_t *node);
 static int sc_is_id_key(const char *key);
 
 
@@ -1408,6 +1409,104 @@ sc_pii_redact_json(json_t *root)
 }
 
 
+int
+sc_pii_redact_write(sc_jw_t *w, const json_t *root)
+{
+    if (root == NULL) {
+        w->failed = 1;
+        return -1;
+    }
+
+    sc_redact_write_tree(w, root);
+
+    return w->failed ? -1 : 0;
+}
+
+
+/* sc_redact_tree's walk, writing instead of replacing */
+
+static void
+sc_redact_write_tree(sc_jw_t *w, const json_t *node)
+{
+    char        *red;
+    size_t       i, n;
+    void        *iter;
+    json_t      *o, *v;
+    unsigned     found;
+    const char  *key;
+
+    switch (json_typeof(node)) {
+
+    case JSON_OBJECT:
+        sc_jw_lit(w, "{", 1);
+
+        o = (json_t *) node;
+
+        for (iter = json_object_iter(o); iter;
+             iter = json_object_iter_next(o, iter))
+        {
+            key = json_object_iter_key(iter);
+            v = json_object_iter_value(iter);
+
+            sc_jw_sep(w);
+            sc_jw_str(w, key, json_object_iter_key_len(iter));
+            sc_jw_lit(w, ":", 1);
+
+            if (sc_is_id_key(key) && json_is_string(v)) {
+                sc_jw_value(w, v);
+
+            } else {
+                sc_redact_write_tree(w, v);
+            }
+        }
+
+        sc_jw_lit(w, "}", 1);
+        return;
+
+    case JSON_ARRAY:
+        sc_jw_lit(w, "[", 1);
+
+        n = json_array_size(node);
+
+        for (i = 0; i < n; i++) {
+            if (i) {
+                sc_jw_lit(w, ",", 1);
+            }
+
+            sc_redact_write_tree(w, json_array_get(node, i));
+        }
+
+        sc_jw_lit(w, "]", 1);
+        return;
+
+    case JSON_STRING:
+        red = NULL;
+
+        /* out of memory: fail the row rather than store it unmasked */
+        if (sc_pii_redact(json_string_value(node), json_string_length(node),
+                          &found, &red)
+            != 0)
+        {
+            w->failed = 1;
+            return;
+        }
+
+        if (red != NULL) {
+            sc_jw_str(w, red, strlen(red));
+            free(red);
+            return;
+        }
+
+        sc_jw_value(w, node);
+        return;
+
+    default:
+        sc_jw_value(w, node);
+        return;
+    }
+}
+
+
 /* webhooks nest a few levels; jansson itself refuses deeper than 2048 */
 static unsigned
 sc_redact_tree(json_t *node, int depth)
@@ -1473,11 +1572,12 @@ sc_is_id_key(const char *key)
 }
 
 
-int
-sc_pii_names(unsigned mask, json_t *array)
+const char *
+sc_pii_name(unsigned bit)
 {
     size_t  i;
 
+    /* in the order of the bits: sc_pii_names() lists them so */
     static const struct {
         unsigned     bit;
         const char  *name;
@@ -1489,9 +1589,25 @@ sc_pii_names(unsigned mask, json_t *array)
     };
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if ((mask & names[i].bit)
-            && json_array_append_new(array, json_string(names[i].name)) != 0)
-        {
+        if (names[i].bit == bit) {
+            return names[i].name;
+        }
+    }
+
+    return NULL;
+}
+
+
+int
+sc_pii_names(unsigned mask, json_t *array)
+{
+    unsigned     bit;
+    const char  *name;
+
+    for (bit = 1; bit && bit <= mask; bit <<= 1) {
+        name = (mask & bit) ? sc_pii_name(bit) : NULL;
+
+        if (name && json_array_append_new(array, json_string(name)) != 0) {
             return -1;
         }
     }
