@@ -5,7 +5,8 @@
  *
  *   object "page"                       entry[].messaging[] / standby[]
  *                                       (Messenger), entry[].changes[]
- *                                       field "feed" (Page feed)
+ *                                       field "feed" (Page feed), "mention"
+ *                                       (the Page tagged elsewhere)
  *   object "instagram"                  entry[].messaging[] (DMs),
  *                                       entry[].changes[] "comments",
  *                                       "live_comments", "mentions"
@@ -14,6 +15,11 @@
  *
  * Whatever is not understood becomes one "unsupported" event: a webhook
  * is acknowledged only once it is stored, so nothing may vanish here.
+ *
+ * Ids are strings today; payloads of older Graph versions (and some test
+ * tools) send Page, PSID and sender ids as JSON integers: both are read.
+ * Signals (reads, deliveries, reactions, statuses) carry no text: they are
+ * not classified, so a reaction is never a complaint.
  *
  * Pure C, jansson and OpenSSL, no nginx types.
  */
@@ -54,8 +60,17 @@ typedef struct {
 } sc_meta_feed_item_t;
 
 
+/* a messaging item's key -> our static event type */
+typedef struct {
+    const char         *key;
+    const char         *type;
+} sc_meta_signal_t;
+
+
 static void sc_meta_set_time(sc_event_t *ev, json_t *v);
 static int sc_meta_same_digits(const char *a, const char *b);
+static const char *sc_meta_id(sc_meta_ctx_t *ctx, json_t *v);
+static const char *sc_meta_text(const char *s);
 
 static sc_parse_rc_e sc_meta_event(sc_meta_ctx_t *ctx, const char *type,
     json_t *raw, sc_event_t **evp);
@@ -73,7 +88,7 @@ static sc_parse_rc_e sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item,
 static sc_parse_rc_e sc_meta_parse_postback(sc_meta_ctx_t *ctx,
     json_t *item, json_t *pb, unsigned standby);
 static sc_parse_rc_e sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item,
-    const char *kind);
+    const sc_meta_signal_t *sig);
 static sc_parse_rc_e sc_meta_parse_changes(sc_meta_ctx_t *ctx,
     json_t *list);
 static sc_parse_rc_e sc_meta_parse_change(sc_meta_ctx_t *ctx,
@@ -84,59 +99,74 @@ static sc_parse_rc_e sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx,
     json_t *value);
 static sc_parse_rc_e sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change,
     json_t *value);
+static sc_parse_rc_e sc_meta_parse_page_mention(sc_meta_ctx_t *ctx,
+    json_t *change, json_t *value);
+static void sc_meta_feed_author(sc_meta_ctx_t *ctx, sc_event_t *ev,
+    json_t *value);
 static sc_parse_rc_e sc_meta_parse_wa_value(sc_meta_ctx_t *ctx,
     json_t *change, json_t *value, unsigned echoes);
 static sc_parse_rc_e sc_meta_parse_wa_message(sc_meta_ctx_t *ctx,
     json_t *value, json_t *msg, unsigned echo);
 static const char *sc_meta_wa_text(json_t *msg, const char *name);
-static const char *sc_meta_wa_author_name(json_t *value, const char *from);
+static void sc_meta_wa_author(sc_event_t *ev, json_t *value,
+    const char *from, const char *user_id);
 static sc_parse_rc_e sc_meta_parse_wa_status(sc_meta_ctx_t *ctx,
     json_t *status);
 static sc_parse_rc_e sc_meta_parse_wa_error(sc_meta_ctx_t *ctx,
-    json_t *error);
+    json_t *value, json_t *error);
 
 
 /*
  * Messaging kinds that are signals about a conversation rather than
- * something a customer said: each keeps its own type name.
+ * something a customer said: each keeps its own type name (older
+ * payloads spell the policy callback with a hyphen).
  */
-static const char  *sc_meta_signals[] = {
-    "reaction",
-    "read",
-    "delivery",
-    "referral",
-    "optin",
-    "message_edit",
-    "account_linking",
-    "pass_thread_control",
-    "take_thread_control",
-    "request_thread_control",
-    "app_roles",
-    "policy_enforcement",
-    "messaging_feedback",
-    "game_play",
-    NULL
+static const sc_meta_signal_t  sc_meta_signals[] = {
+    { "reaction",               "reaction" },
+    { "read",                   "read" },
+    { "delivery",               "delivery" },
+    { "referral",               "referral" },
+    { "optin",                  "optin" },
+    { "message_edit",           "message_edit" },
+    { "account_linking",        "account_linking" },
+    { "pass_thread_control",    "pass_thread_control" },
+    { "take_thread_control",    "take_thread_control" },
+    { "request_thread_control", "request_thread_control" },
+    { "app_roles",              "app_roles" },
+    { "policy_enforcement",     "policy_enforcement" },
+    { "policy-enforcement",     "policy_enforcement" },
+    { "messaging_feedback",     "messaging_feedback" },
+    { "game_play",              "game_play" },
+    { NULL,                     NULL }
 };
 
 
 /* WhatsApp messages[].type -> our event type */
 static const sc_json_name_t  sc_meta_wa_types[] = {
-    { "text",        "message",     SC_META_ANSWER },
-    { "image",       "message",     SC_META_ANSWER },
-    { "video",       "message",     SC_META_ANSWER },
-    { "document",    "message",     SC_META_ANSWER },
-    { "audio",       "message",     SC_META_ANSWER },
-    { "sticker",     "message",     SC_META_ANSWER },
-    { "button",      "message",     SC_META_ANSWER },
-    { "interactive", "message",     SC_META_ANSWER },
-    { "location",    "message",     SC_META_ANSWER },
-    { "contacts",    "message",     SC_META_ANSWER },
-    { "order",       "message",     SC_META_ANSWER },
-    { "reaction",    "reaction",    0 },
-    { "system",      "system",      0 },
-    { "unsupported", "unsupported", 0 },
-    { "unknown",     "unsupported", 0 },
-    { NULL,          NULL,          0 }
+    { "text",        "message",         SC_META_ANSWER },
+    { "image",       "message",         SC_META_ANSWER },
+    { "video",       "message",         SC_META_ANSWER },
+    { "document",    "message",         SC_META_ANSWER },
+    { "audio",       "message",         SC_META_ANSWER },
+    { "sticker",     "message",         SC_META_ANSWER },
+    { "button",      "message",         SC_META_ANSWER },
+    { "interactive", "message",         SC_META_ANSWER },
+    { "location",    "message",         SC_META_ANSWER },
+    { "contacts",    "message",         SC_META_ANSWER },
+    { "order",       "message",         SC_META_ANSWER },
+    { "reaction",    "reaction",        0 },
+    { "edit",        "message_edit",    0 },
+    { "revoke",      "message_deleted", 0 },
+    { "system",      "system",          0 },
+    { "unsupported", "unsupported",     0 },
+    { "unknown",     "unsupported",     0 },
+    { NULL,          NULL,              0 }
+};
+
+
+/* any other type: kept with its sender, wamid and time, never answered */
+static const sc_json_name_t  sc_meta_wa_other = {
+    NULL, "unsupported", 0
 };
 
 
@@ -236,7 +266,7 @@ sc_meta_parse_entry(sc_meta_ctx_t *ctx, json_t *entry)
     static const char  *keys[] = { "messaging", "standby", "changes" };
 
     /* NULL and 0 for a non-object: nothing leaks from the previous entry */
-    ctx->entry_id = sc_json_str(entry, "id");
+    ctx->entry_id = sc_meta_id(ctx, json_object_get(entry, "id"));
     ctx->entry_ms = sc_json_time_ms(json_object_get(entry, "time"),
                                     SC_TIME_AUTO);
 
@@ -302,8 +332,8 @@ sc_meta_parse_messaging_list(sc_meta_ctx_t *ctx, json_t *list,
 static sc_parse_rc_e
 sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item, unsigned standby)
 {
-    json_t       *v;
-    const char  **kind;
+    json_t                  *v;
+    const sc_meta_signal_t  *sig;
 
     if (!json_is_object(item)) {
         return sc_meta_unsupported(ctx, item);
@@ -327,9 +357,9 @@ sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item, unsigned standby)
         return sc_meta_parse_postback(ctx, item, v, standby);
     }
 
-    for (kind = sc_meta_signals; *kind != NULL; kind++) {
-        if (json_is_object(json_object_get(item, *kind))) {
-            return sc_meta_parse_signal(ctx, item, *kind);
+    for (sig = sc_meta_signals; sig->key != NULL; sig++) {
+        if (json_is_object(json_object_get(item, sig->key))) {
+            return sc_meta_parse_signal(ctx, item, sig);
         }
     }
 
@@ -340,7 +370,8 @@ sc_meta_parse_messaging(sc_meta_ctx_t *ctx, json_t *item, unsigned standby)
 /*
  * Fills what every messaging kind shares: the customer is the sender,
  * unless the Page or IG account itself sent it (an echo), then the
- * recipient.
+ * recipient.  "is_self" marks an Instagram account messaging itself
+ * (self messaging, used to preview automations): nobody to answer.
  */
 static void
 sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *item,
@@ -348,10 +379,12 @@ sc_meta_messaging_common(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *item,
 {
     const char  *sender, *recipient;
 
-    sender = sc_json_path_str(item, "sender.id");
-    recipient = sc_json_path_str(item, "recipient.id");
+    sender = sc_meta_id(ctx, sc_json_path(item, "sender.id"));
+    recipient = sc_meta_id(ctx, sc_json_path(item, "recipient.id"));
 
-    if (sc_json_same(sender, ctx->entry_id)) {
+    if (sc_json_same(sender, ctx->entry_id)
+        || json_is_true(json_object_get(item, "is_self")))
+    {
         brand = 1;
     }
 
@@ -369,13 +402,14 @@ sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item, json_t *msg,
     unsigned standby)
 {
     json_t         *mid[1];
-    unsigned        echo, deleted;
+    unsigned        echo, deleted, self;
     const char     *type;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
 
     echo = json_is_true(json_object_get(msg, "is_echo"));
     deleted = json_is_true(json_object_get(msg, "is_deleted"));
+    self = json_is_true(json_object_get(msg, "is_self"));
 
     type = deleted ? "message_deleted" : (echo ? "echo" : "message");
 
@@ -384,9 +418,10 @@ sc_meta_parse_message(sc_meta_ctx_t *ctx, json_t *item, json_t *msg,
         return rc;
     }
 
-    sc_meta_messaging_common(ctx, ev, item, echo);
+    sc_meta_messaging_common(ctx, ev, item, echo || self);
 
-    ev->text = sc_json_str(msg, "text");
+    /* attachments only (image, sticker, story mention...): no text */
+    ev->text = sc_meta_text(sc_json_str(msg, "text"));
 
     /*
      * a standby message belongs to a thread another app controls: the
@@ -419,7 +454,7 @@ sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item, json_t *pb,
 
     sc_meta_messaging_common(ctx, ev, item, 0);
 
-    ev->text = sc_json_str(pb, "title");
+    ev->text = sc_meta_text(sc_json_str(pb, "title"));
     ev->answerable = !ev->from_brand && !standby;
 
     if (sc_json_str(pb, "mid") != NULL) {
@@ -435,12 +470,16 @@ sc_meta_parse_postback(sc_meta_ctx_t *ctx, json_t *item, json_t *pb,
 
 
 static sc_parse_rc_e
-sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
+sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item,
+    const sc_meta_signal_t *sig)
 {
     size_t          n;
     json_t         *k, *parts[3];
+    const char     *kind;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
+
+    kind = sig->type;
 
     rc = sc_meta_event(ctx, kind, item, &ev);
     if (rc != SC_PARSE_OK) {
@@ -449,17 +488,18 @@ sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
 
     sc_meta_messaging_common(ctx, ev, item, 0);
 
-    k = json_object_get(item, kind);
+    k = json_object_get(item, sig->key);
 
     /*
      * ids built from what identifies the signal on the platform, so a
-     * redelivery of the same item maps to the same row
+     * redelivery of the same item maps to the same row.  A reaction's
+     * emoji stays in raw: it is a signal, not words to classify (an
+     * angry face is no complaint to answer).
      */
     if (strcmp(kind, "reaction") == 0) {
         parts[0] = json_object_get(k, "mid");
         parts[1] = json_object_get(k, "action");
         parts[2] = json_object_get(k, "reaction");
-        ev->text = sc_json_str(k, "emoji");
         n = 3;
 
     } else if (strcmp(kind, "read") == 0) {
@@ -479,7 +519,7 @@ sc_meta_parse_signal(sc_meta_ctx_t *ctx, json_t *item, const char *kind)
     } else if (strcmp(kind, "message_edit") == 0) {
         parts[0] = json_object_get(k, "mid");
         parts[1] = json_object_get(k, "num_edit");
-        ev->text = sc_json_str(k, "text");
+        ev->text = sc_meta_text(sc_json_str(k, "text"));
         n = 2;
 
     } else {
@@ -528,6 +568,10 @@ sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change)
         if (strcmp(field, "feed") == 0) {
             return sc_meta_parse_feed(ctx, change, value);
         }
+
+        if (strcmp(field, "mention") == 0) {
+            return sc_meta_parse_page_mention(ctx, change, value);
+        }
         break;
 
     case SC_META_INSTAGRAM:
@@ -572,6 +616,7 @@ sc_meta_parse_change(sc_meta_ctx_t *ctx, json_t *change)
 static sc_parse_rc_e
 sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value)
 {
+    const char     *self;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
 
@@ -580,15 +625,24 @@ sc_meta_parse_ig_comment(sc_meta_ctx_t *ctx, json_t *value)
         return rc;
     }
 
-    ev->author_id = sc_json_path_str(value, "from.id");
+    ev->author_id = sc_meta_id(ctx, sc_json_path(value, "from.id"));
     ev->author_handle = sc_json_path_str(value, "from.username");
-    ev->thread_id = sc_json_path_str(value, "media.id");
-    ev->text = sc_json_str(value, "text");
+    ev->thread_id = sc_meta_id(ctx, sc_json_path(value, "media.id"));
+    ev->text = sc_meta_text(sc_json_str(value, "text"));
     ev->visibility = SC_VISIBILITY_PUBLIC;
-    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id);
+
+    /*
+     * the account's own comments (its replies under a post) carry its
+     * Instagram-scoped id as from.self_ig_scoped_id; from.id is then the
+     * account's id, which may differ from entry.id by login type
+     */
+    self = sc_meta_id(ctx, sc_json_path(value, "from.self_ig_scoped_id"));
+
+    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id)
+                     || sc_meta_text(self) != NULL;
     ev->answerable = !ev->from_brand;
 
-    return sc_json_set_id(ev, sc_json_str(value, "id"));
+    return sc_json_set_id(ev, sc_meta_id(ctx, json_object_get(value, "id")));
 }
 
 
@@ -605,7 +659,7 @@ sc_meta_parse_ig_mention(sc_meta_ctx_t *ctx, json_t *value)
     }
 
     /* the webhook names the media only: text and author need the API */
-    ev->thread_id = sc_json_str(value, "media_id");
+    ev->thread_id = sc_meta_id(ctx, json_object_get(value, "media_id"));
     ev->visibility = SC_VISIBILITY_PUBLIC;
     ev->answerable = 1;
 
@@ -644,7 +698,8 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
 
     type = NULL;
 
-    if (strcmp(item, "reaction") == 0) {
+    /* "like" is how older Graph versions name a reaction */
+    if (strcmp(item, "reaction") == 0 || strcmp(item, "like") == 0) {
         type = "reaction";
 
     } else if (add && strcmp(item, "comment") == 0) {
@@ -678,13 +733,7 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
         return rc;
     }
 
-    ev->channel = "facebook";
-    ev->author_id = sc_json_path_str(value, "from.id");
-    ev->author_name = sc_json_path_str(value, "from.name");
-    ev->thread_id = sc_json_str(value, "post_id");
-    ev->text = sc_json_str(value, "message");
-    ev->visibility = SC_VISIBILITY_PUBLIC;
-    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id);
+    sc_meta_feed_author(ctx, ev, value);
 
     sc_meta_set_time(ev, json_object_get(value, "created_time"));
 
@@ -696,6 +745,9 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
     if (strcmp(type, "reaction") == 0) {
         parts[0] = target;
         parts[1] = sc_json_path(value, "from.id");
+        if (parts[1] == NULL) {
+            parts[1] = json_object_get(value, "sender_id");
+        }
         parts[2] = json_object_get(value, "verb");
         parts[3] = json_object_get(value, "reaction_type");
 
@@ -705,10 +757,10 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
     if (add) {
         ev->answerable = !ev->from_brand;
 
-        return sc_json_set_id(ev,
-                              strcmp(type, "comment") == 0
-                              ? sc_json_str(value, "comment_id")
-                              : sc_json_str(value, "post_id"));
+        target = json_object_get(value, strcmp(type, "comment") == 0
+                                        ? "comment_id" : "post_id");
+
+        return sc_json_set_id(ev, sc_meta_id(ctx, target));
     }
 
     /* an edit or removal of a comment or post: a new fact each time */
@@ -719,6 +771,77 @@ sc_meta_parse_feed(sc_meta_ctx_t *ctx, json_t *change, json_t *value)
     parts[2] = json_object_get(value, "created_time");
 
     return sc_json_set_id_join(ev, NULL, parts, 3);
+}
+
+
+/*
+ * Who wrote a feed or mention item: "from" {id, name}, or in payloads of
+ * older Graph versions "sender_id" and "sender_name"; the Page itself is
+ * the brand.
+ */
+static void
+sc_meta_feed_author(sc_meta_ctx_t *ctx, sc_event_t *ev, json_t *value)
+{
+    json_t  *from;
+
+    from = json_object_get(value, "from");
+
+    ev->channel = "facebook";
+    ev->author_id = sc_meta_id(ctx, json_object_get(from, "id"));
+    ev->author_name = sc_json_str(from, "name");
+
+    if (ev->author_id == NULL) {
+        ev->author_id = sc_meta_id(ctx, json_object_get(value, "sender_id"));
+    }
+
+    if (ev->author_name == NULL) {
+        ev->author_name = sc_json_str(value, "sender_name");
+    }
+
+    ev->thread_id = sc_meta_id(ctx, json_object_get(value, "post_id"));
+    ev->text = sc_meta_text(sc_json_str(value, "message"));
+    ev->visibility = SC_VISIBILITY_PUBLIC;
+    ev->from_brand = sc_json_same(ev->author_id, ctx->entry_id);
+}
+
+
+/*
+ * Field "mention": the Page tagged in a post or a comment elsewhere, a
+ * public message to the brand.  Other verbs (a mention edited, removed)
+ * are stored whole as unsupported.
+ */
+static sc_parse_rc_e
+sc_meta_parse_page_mention(sc_meta_ctx_t *ctx, json_t *change,
+    json_t *value)
+{
+    json_t         *part[1];
+    const char     *verb;
+    sc_event_t     *ev;
+    sc_parse_rc_e   rc;
+
+    verb = sc_json_str(value, "verb");
+
+    if (verb == NULL || strcmp(verb, "add") != 0) {
+        return sc_meta_unsupported(ctx, change);
+    }
+
+    rc = sc_meta_event(ctx, "mention", value, &ev);
+    if (rc != SC_PARSE_OK) {
+        return rc;
+    }
+
+    sc_meta_feed_author(ctx, ev, value);
+    sc_meta_set_time(ev, json_object_get(value, "created_time"));
+
+    ev->answerable = !ev->from_brand;
+
+    /* the same prefix as Instagram's: a comment's id, else the post's */
+    part[0] = json_object_get(value, "comment_id");
+    if (part[0] == NULL) {
+        part[0] = json_object_get(value, "post_id");
+    }
+
+    return sc_json_set_id_join(ev, "mention", part, 1);
 }
 
 
@@ -766,7 +889,7 @@ sc_meta_parse_wa_value(sc_meta_ctx_t *ctx, json_t *change, json_t *value,
                 rc = sc_meta_parse_wa_status(ctx, el);
 
             } else {
-                rc = sc_meta_parse_wa_error(ctx, el);
+                rc = sc_meta_parse_wa_error(ctx, value, el);
             }
 
             if (rc != SC_PARSE_OK) {
@@ -788,19 +911,33 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
     unsigned echo)
 {
     json_t                *meta;
-    const char            *name, *from, *to, *own;
+    const char            *name, *from, *to, *own, *user_id, *type;
     sc_event_t            *ev;
     sc_parse_rc_e          rc;
     const sc_json_name_t  *t;
 
     name = sc_json_str(msg, "type");
 
+    /*
+     * a type of a later API version (or none) is still a customer's
+     * message with its sender, wamid and time: kept, never answered
+     */
     t = sc_json_lookup(sc_meta_wa_types, name);
     if (t == NULL) {
-        return sc_meta_unsupported(ctx, msg);
+        t = &sc_meta_wa_other;
     }
 
+    /*
+     * A user with a username may hide the phone number: "from" is then
+     * absent and the business-scoped user id (BSUID, "US.1349...") is
+     * all there is to write back to.
+     */
+    user_id = sc_json_str(msg, "from_user_id");
     from = sc_json_str(msg, "from");
+    if (from == NULL) {
+        from = user_id;
+    }
+
     to = sc_json_str(msg, "to");
     own = sc_json_path_str(value, "metadata.display_phone_number");
 
@@ -822,20 +959,29 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
         return SC_PARSE_NOMEM;
     }
 
-    rc = sc_meta_event(ctx, echo ? "echo" : t->type, msg, &ev);
+    /*
+     * the business's own messages are echoes; its edits, deletions and
+     * reactions keep their type, as they answer nobody
+     */
+    type = t->type;
+    if (echo && strcmp(type, "message") == 0) {
+        type = "echo";
+    }
+
+    rc = sc_meta_event(ctx, type, msg, &ev);
     if (rc != SC_PARSE_OK) {
         return rc;
     }
 
     ev->author_id = from;
     ev->thread_id = (echo && to != NULL) ? to : from;
-    ev->text = sc_meta_wa_text(msg, name);
+    ev->text = (name != NULL) ? sc_meta_wa_text(msg, name) : NULL;
     ev->visibility = SC_VISIBILITY_PRIVATE;
     ev->from_brand = echo;
     ev->answerable = (t->flags & SC_META_ANSWER) && !echo;
 
     if (!echo) {
-        ev->author_name = sc_meta_wa_author_name(value, from);
+        sc_meta_wa_author(ev, value, sc_json_str(msg, "from"), user_id);
     }
 
     sc_meta_set_time(ev, json_object_get(msg, "timestamp"));
@@ -847,14 +993,16 @@ sc_meta_parse_wa_message(sc_meta_ctx_t *ctx, json_t *value, json_t *msg,
 static const char *
 sc_meta_wa_text(json_t *msg, const char *name)
 {
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t      *edited;
     const char  *s;
 
     if (strcmp(name, "text") == 0) {
-        return sc_json_path_str(msg, "text.body");
+        return sc_meta_text(sc_json_path_str(msg, "text.body"));
     }
 
     if (strcmp(name, "button") == 0) {
-        return sc_json_path_str(msg, "button.text");
+        return sc_meta_text(sc_json_path_str(msg, "button.text"));
     }
 
     if (strcmp(name, "interactive") == 0) {
@@ -863,58 +1011,76 @@ sc_meta_wa_text(json_t *msg, const char *name)
             s = sc_json_path_str(msg, "interactive.list_reply.title");
         }
 
-        return s;
+        return sc_meta_text(s);
     }
 
     if (strcmp(name, "location") == 0) {
-        s = sc_json_path_str(msg, "location.name");
-        return s ? s : sc_json_path_str(msg, "location.address");
-    }
-
-    if (strcmp(name, "reaction") == 0) {
-        return sc_json_path_str(msg, "reaction.emoji");
+        s = sc_meta_text(sc_json_path_str(msg, "location.name"));
+        return s ? s : sc_meta_text(sc_json_path_str(msg,
+                                                     "location.address"));
     }
 
     if (strcmp(name, "order") == 0) {
-        return sc_json_path_str(msg, "order.text");
+        return sc_meta_text(sc_json_path_str(msg, "order.text"));
     }
 
     if (strcmp(name, "system") == 0) {
-        return sc_json_path_str(msg, "system.body");
+        return sc_meta_text(sc_json_path_str(msg, "system.body"));
     }
 
-    /* image, video, document, ...: what the customer typed under it */
-    return sc_json_str(json_object_get(msg, name), "caption");
-}
+    /* the new text or caption, as the edited message would carry it */
+    if (strcmp(name, "edit") == 0) {
+        edited = sc_json_path(msg, "edit.message");
+        s = sc_json_str(edited, "type");
 
+        return (s != NULL && strcmp(s, "edit") != 0)
+               ? sc_meta_wa_text(edited, s) : NULL;
+    }
 
-static const char *
-sc_meta_wa_author_name(json_t *value, const char *from)
-{
-    size_t   i;
-    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
-    json_t  *contacts, *c;
-
-    contacts = json_object_get(value, "contacts");
-    if (!json_is_array(contacts)) {
+    /* a reaction's emoji stays in raw: a signal, not words to classify */
+    if (strcmp(name, "reaction") == 0 || strcmp(name, "revoke") == 0) {
         return NULL;
     }
 
-    for (i = 0; i < json_array_size(contacts); i++) {
+    /* image, video, document, ...: what the customer typed under it */
+    return sc_meta_text(sc_json_str(json_object_get(msg, name), "caption"));
+}
+
+
+/*
+ * The sender's profile name and username from value.contacts[], matched
+ * by the phone number (wa_id) or the business-scoped user id (user_id).
+ */
+static void
+sc_meta_wa_author(sc_event_t *ev, json_t *value, const char *from,
+    const char *user_id)
+{
+    size_t   i, n;
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t  *contacts, *c, *found;
+
+    contacts = json_object_get(value, "contacts");
+    n = json_array_size(contacts);
+    found = NULL;
+
+    for (i = 0; i < n && found == NULL; i++) {
         c = json_array_get(contacts, i);
 
-        if (sc_json_same(sc_json_str(c, "wa_id"), from)) {
-            return sc_json_path_str(c, "profile.name");
+        if (sc_json_same(sc_json_str(c, "wa_id"), from)
+            || sc_json_same(sc_json_str(c, "user_id"), user_id))
+        {
+            found = c;
         }
     }
 
     /* wa_id may be normalized differently than "from"; one is unambiguous */
-    if (json_array_size(contacts) == 1) {
-        return sc_json_path_str(json_array_get(contacts, 0),
-                                "profile.name");
+    if (found == NULL && n == 1) {
+        found = json_array_get(contacts, 0);
     }
 
-    return NULL;
+    ev->author_name = sc_meta_text(sc_json_path_str(found, "profile.name"));
+    ev->author_handle = sc_meta_text(sc_json_path_str(found,
+                                                      "profile.username"));
 }
 
 
@@ -930,7 +1096,12 @@ sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status)
         return rc;
     }
 
+    /* a message sent to a BSUID may come back without the phone number */
     ev->thread_id = sc_json_str(status, "recipient_id");
+    if (ev->thread_id == NULL) {
+        ev->thread_id = sc_json_str(status, "recipient_user_id");
+    }
+
     ev->visibility = SC_VISIBILITY_PRIVATE;
 
     sc_meta_set_time(ev, json_object_get(status, "timestamp"));
@@ -943,21 +1114,43 @@ sc_meta_parse_wa_status(sc_meta_ctx_t *ctx, json_t *status)
 }
 
 
-/* webhook-level errors (bad app setup, throttling): an operator must see */
+/*
+ * Webhook-level errors (bad app setup, throttling, a message Meta could
+ * not read): an operator must see each.  Their title stays in raw: Meta's
+ * words ("Something went wrong") are no customer's complaint.  The same
+ * error object comes back for many messages, so its id hashes the whole
+ * change value (the messages it came with) and the error, not the error
+ * alone.
+ */
 static sc_parse_rc_e
-sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *error)
+sc_meta_parse_wa_error(sc_meta_ctx_t *ctx, json_t *value, json_t *error)
 {
+    int             failed;
+    json_t         *both;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
+    char            id[sizeof("error:") + SC_SHA256_HEX_LEN];
 
     rc = sc_meta_event(ctx, "error", error, &ev);
     if (rc != SC_PARSE_OK) {
         return rc;
     }
 
-    ev->text = sc_json_str(error, "title");
+    both = json_pack("[O,O]", value, error);
+    if (both == NULL) {
+        return SC_PARSE_NOMEM;
+    }
 
-    return sc_json_set_id_hash(ev, NULL);
+    memcpy(id, "error:", sizeof("error:") - 1);
+
+    failed = sc_json_hash_hex(both, id + sizeof("error:") - 1);
+    json_decref(both);
+
+    if (failed) {
+        return SC_PARSE_NOMEM;
+    }
+
+    return sc_json_set_id(ev, id);
 }
 
 
@@ -1002,6 +1195,22 @@ sc_meta_set_time(sc_event_t *ev, json_t *v)
     if (ms != 0) {
         ev->occurred_ms = ms;
     }
+}
+
+
+/* an id sent as a string, or as a JSON integer by older payloads */
+static const char *
+sc_meta_id(sc_meta_ctx_t *ctx, json_t *v)
+{
+    return sc_json_id_str(ctx->out, v);
+}
+
+
+/* an empty text ("title":"", an order without a note) is no text */
+static const char *
+sc_meta_text(const char *s)
+{
+    return (s != NULL && s[0] != '\0') ? s : NULL;
 }
 
 

@@ -393,8 +393,11 @@ my $page = '104381712345678';
               author_name => 'Lena Hoffmann',
               text => 'The package arrived like this, the box was crushed',
               occurred_ms => 1718038502000);
+    # a reaction is a signal: its emoji stays in raw, nothing is classified
     check_row('whatsapp_many', $evs->[2], author_id => '447700900123',
-              text => "\x{1F44D}", occurred_ms => 1718038507000);
+              text => undef, category => undef, priority => undef,
+              occurred_ms => 1718038507000,
+              raw => sub { ($_[0]{reaction}{emoji} // '') eq "\x{1F44D}" });
     check_row('whatsapp_many', $evs->[3], author_id => '4915112345678',
               author_name => 'Lena Hoffmann', text => 'Talk to an agent',
               occurred_ms => 1718038511000);
@@ -403,6 +406,279 @@ my $page = '104381712345678';
 
     check_reply('whatsapp_many', $evs->[$_], 'private') for 0, 1, 3;
     check_no_reply('whatsapp_many', $evs->[$_]) for 2, 4;
+}
+
+# signals (reactions, reads, deliveries, statuses, edits, errors) carry no
+# customer text: no category, no priority, no holding reply
+sub check_signal {
+    my ($name, $ev, %want) = @_;
+    my $x = $ev->{external_id} // '?';
+
+    ok(!defined $ev->{category}, "$name/$x: no category");
+    ok(!defined $ev->{priority}, "$name/$x: no priority");
+    check_row($name, $ev, text => undef, category => undef,
+              priority => undef, %want);
+    check_no_reply($name, $ev);
+}
+
+# Messenger: attachments only (no text) still get a holding reply
+
+{
+    my $evs = post_fixture('messenger_attachments', 4);
+    is_deeply([ map { $_->{type} } @$evs ], [ ('message') x 4 ],
+              'messenger_attachments: four messages');
+
+    for my $ev (@$evs) {
+        check_row('messenger_attachments', $ev, channel => 'messenger',
+                  author_id => '7310294857710041',
+                  thread_id => '7310294857710041', text => undef,
+                  visibility => 'private', from_brand => 0,
+                  raw => sub { ref $_[0]{message}{attachments} eq 'ARRAY' });
+        check_reply('messenger_attachments', $ev, 'private');
+    }
+}
+
+# Messenger: quick reply and reply_to are messages with their text
+
+{
+    my $evs = post_fixture('messenger_reply', 2);
+    check_row('messenger_reply', $evs->[0], text => 'Return an item',
+              occurred_ms => 1718041100311,
+              raw => sub { ($_[0]{message}{quick_reply}{payload} // '')
+                           eq 'RETURNS_START' });
+    my $t = "It's the blue one, size M \x{2014} still sealed \x{1F64F}";
+    check_row('messenger_reply', $evs->[1], text => $t,
+              raw => sub { defined $_[0]{message}{reply_to}{mid} });
+    check_reply('messenger_reply', $_, 'private') for @$evs;
+}
+
+# Messenger: an angry reaction and its removal are no complaint
+
+{
+    my $evs = post_fixture('messenger_reaction', 2);
+    is_deeply([ map { $_->{type} } @$evs ], [ qw(reaction reaction) ],
+              'messenger_reaction: two reactions');
+    check_signal('messenger_reaction', $evs->[0],
+                 author_id => '7310294857710041', from_brand => 0,
+                 occurred_ms => 1718041300120,
+                 raw => sub { ($_[0]{reaction}{emoji} // '') eq "\x{1F621}" });
+    check_signal('messenger_reaction', $evs->[1],
+                 occurred_ms => 1718041300870);
+}
+
+# Messenger: read and delivery receipts
+
+{
+    my $evs = post_fixture('messenger_receipts', 2);
+    is_deeply([ map { $_->{type} } @$evs ], [ qw(delivery read) ],
+              'messenger_receipts: delivery, read');
+    check_signal('messenger_receipts', $_, thread_id => '7310294857710041',
+                 visibility => 'private', from_brand => 0) for @$evs;
+}
+
+# Messenger: a standby thread (another app owns it) and a handover
+
+{
+    my $evs = post_fixture('messenger_standby', 3);
+    is_deeply([ map { $_->{type} } @$evs ],
+              [ qw(pass_thread_control message echo) ],
+              'messenger_standby: handover, message, echo');
+    check_signal('messenger_standby', $evs->[0]);
+    check_row('messenger_standby', $evs->[1], from_brand => 0,
+              author_id => '5120938476651098',
+              thread_id => '5120938476651098');
+    check_no_reply('messenger_standby', $evs->[1]);
+    check_row('messenger_standby', $evs->[2], from_brand => 1,
+              author_id => $page, thread_id => '5120938476651098');
+    check_no_reply('messenger_standby', $evs->[2]);
+}
+
+# Messenger: an edit, numeric ids of older payloads
+
+{
+    my $evs = post_fixture('messenger_edit', 1);
+    is($evs->[0]{type}, 'message_edit', 'messenger_edit: type');
+    check_row('messenger_edit', $evs->[0], author_id => '7310294857710041',
+              text => "It's the blue one, size L \x{2014} still sealed");
+    check_no_reply('messenger_edit', $evs->[0]);
+
+    $evs = post_fixture('messenger_legacy_ids', 2);
+    check_row('messenger_legacy_ids', $evs->[0],
+              author_id => '6972318462817403',
+              thread_id => '6972318462817403', from_brand => 0,
+              text => 'hello, anyone there?');
+    check_reply('messenger_legacy_ids', $evs->[0], 'private');
+    check_row('messenger_legacy_ids', $evs->[1], author_id => $page,
+              thread_id => '6972318462817403', from_brand => 1);
+    check_no_reply('messenger_legacy_ids', $evs->[1]);
+}
+
+# Instagram: story mention, story reply, unsupported, echo, deletion
+
+{
+    my $evs = post_fixture('instagram_story_mention', 1);
+    check_row('instagram_story_mention', $evs->[0], channel => 'instagram',
+              author_id => '1284739201847562', text => undef,
+              visibility => 'private',
+              raw => sub { ($_[0]{message}{attachments}[0]{type} // '')
+                           eq 'story_mention' });
+    check_reply('instagram_story_mention', $evs->[0], 'private');
+
+    $evs = post_fixture('instagram_story_reply', 1);
+    check_row('instagram_story_reply', $evs->[0],
+              text => 'Are these back in stock in size 39?');
+    check_reply('instagram_story_reply', $evs->[0], 'private');
+
+    $evs = post_fixture('instagram_unsupported', 2);
+    check_row('instagram_unsupported', $_, text => undef,
+              author_id => '2398471029384710') for @$evs;
+
+    $evs = post_fixture('instagram_echo_deleted', 2);
+    is_deeply([ map { $_->{type} } @$evs ], [ qw(echo message_deleted) ],
+              'instagram_echo_deleted: echo, deletion');
+    check_row('instagram_echo_deleted', $evs->[0], from_brand => 1,
+              thread_id => '1284739201847562');
+    check_no_reply('instagram_echo_deleted', $_) for @$evs;
+}
+
+# Instagram: the account messaging itself; its own comment; live comments
+# and mentions
+
+{
+    my $evs = post_fixture('instagram_self', 2);
+    check_row('instagram_self', $_, from_brand => 1) for @$evs;
+    check_no_reply('instagram_self', $_) for @$evs;
+
+    $evs = post_fixture('instagram_own_comment_self', 3);
+    is_deeply([ map { $_->{type} } @$evs ], [ qw(comment comment mention) ],
+              'instagram_own_comment_self: comment, live comment, mention');
+    check_row('instagram_own_comment_self', $evs->[0], from_brand => 1,
+              visibility => 'public', author_handle => 'northwind.outfitters',
+              thread_id => '18035571962087341');
+    check_no_reply('instagram_own_comment_self', $evs->[0]);
+    check_row('instagram_own_comment_self', $evs->[1], from_brand => 0,
+              author_handle => 'alpine_jo', visibility => 'public',
+              text => 'is the discount code still valid??');
+    check_reply('instagram_own_comment_self', $evs->[1], 'public');
+    check_row('instagram_own_comment_self', $evs->[2], visibility => 'public',
+              thread_id => '18012345678901999');
+    check_reply('instagram_own_comment_self', $evs->[2], 'public');
+}
+
+# Page feed: edits and removals, posts, reactions, mentions of the Page
+
+{
+    my $evs = post_fixture('feed_comment_edited_removed', 2);
+    is_deeply([ map { $_->{type} } @$evs ],
+              [ qw(comment_edited comment_remove) ],
+              'feed_comment_edited_removed: edited, remove');
+    check_no_reply('feed_comment_edited_removed', $_) for @$evs;
+
+    $evs = post_fixture('feed_posts', 3);
+    is_deeply([ map { $_->{type} } @$evs ], [ qw(post post reaction) ],
+              'feed_posts: visitor post, page post, reaction');
+    check_row('feed_posts', $evs->[0], channel => 'facebook',
+              author_name => "Ren\x{e9} Okafor", visibility => 'public',
+              from_brand => 0);
+    check_reply('feed_posts', $evs->[0], 'public');
+    check_row('feed_posts', $evs->[1], author_id => $page, from_brand => 1);
+    check_no_reply('feed_posts', $evs->[1]);
+    check_signal('feed_posts', $evs->[2], author_id => '6610293847560021');
+
+    $evs = post_fixture('feed_mention', 2);
+    for my $ev (@$evs) {
+        is($ev->{type}, 'mention', 'feed_mention: type mention');
+        check_row('feed_mention', $ev, channel => 'facebook',
+                  visibility => 'public', from_brand => 0);
+        check_reply('feed_mention', $ev, 'public');
+    }
+}
+
+# WhatsApp: media, location, contacts, lists, template buttons, orders
+
+{
+    my $evs = post_fixture('whatsapp_media', 5);
+    check_row('whatsapp_media', $evs->[0],
+              text => 'Invoice for the order that never arrived',
+              author_name => 'Oliver Bennett');
+    check_row('whatsapp_media', $evs->[2], text => 'Northwind Oxford Circus');
+    check_row('whatsapp_media', $_, text => undef) for @$evs[1, 3, 4];
+    check_reply('whatsapp_media', $_, 'private') for @$evs;
+
+    $evs = post_fixture('whatsapp_interactive', 3);
+    check_row('whatsapp_interactive', $evs->[0], text => 'Refund status');
+    check_row('whatsapp_interactive', $evs->[1], text => 'Stop promotions');
+    check_row('whatsapp_interactive', $evs->[2], text => undef);
+}
+
+# WhatsApp: reactions, system messages, unknown types, statuses, errors,
+# edits and deletions: stored, never answered, never classified
+
+{
+    my $evs = post_fixture('whatsapp_reaction', 2);
+    check_signal('whatsapp_reaction', $_, author_id => '447700900123')
+        for @$evs;
+
+    $evs = post_fixture('whatsapp_system_unsupported', 3);
+    is_deeply([ map { $_->{type} } @$evs ],
+              [ qw(system unsupported unsupported) ],
+              'whatsapp_system_unsupported: types');
+    check_no_reply('whatsapp_system_unsupported', $_) for @$evs;
+    check_row('whatsapp_system_unsupported', $evs->[2],
+              author_id => '16315551181', thread_id => '16315551181',
+              raw => sub { ($_[0]{type} // '') eq 'request_welcome' });
+
+    $evs = post_fixture('whatsapp_statuses', 4);
+    is_deeply([ map { $_->{external_id} =~ /:(\w+)$/ ? $1 : '' } @$evs ],
+              [ qw(sent delivered read failed) ],
+              'whatsapp_statuses: one row per step');
+    check_signal('whatsapp_statuses', $_) for @$evs;
+    check_row('whatsapp_statuses', $evs->[3], thread_id => '447700900123',
+              raw => sub { ($_[0]{errors}[0]{code} // 0) == 131047 });
+
+    $evs = post_fixture('whatsapp_errors', 2);
+    check_signal('whatsapp_errors', $evs->[1],
+                 raw => sub { ($_[0]{title} // '') eq 'Something went wrong' });
+
+    $evs = post_fixture('whatsapp_edit_revoke', 3);
+    is_deeply([ map { $_->{type} } @$evs ],
+              [ qw(message_edit message_edit message_deleted) ],
+              'whatsapp_edit_revoke: types');
+    check_no_reply('whatsapp_edit_revoke', $_) for @$evs;
+}
+
+# WhatsApp: several entries and changes, RTL and emoji, ads and replies,
+# a username user known only by the business-scoped id
+
+{
+    my $evs = post_fixture('whatsapp_multi', 4);
+    is_deeply([ map { $_->{type} } @$evs ],
+              [ qw(message message status message) ],
+              'whatsapp_multi: types in order');
+    check_row('whatsapp_multi', $evs->[0],
+              author_name => "\x{646}\x{648}\x{631} \x{627}\x{644}\x{647}"
+                             . "\x{62f}\x{649}",
+              text => "\x{645}\x{631}\x{62d}\x{628}\x{627}\x{60c} "
+                      . "\x{623}\x{64a}\x{646} \x{637}\x{644}\x{628}"
+                      . "\x{64a}\x{61f} \x{1F69A}");
+    check_row('whatsapp_multi', $evs->[3], author_name => 'Jonas Weber',
+              raw => sub { ($_[0]{metadata}{phone_number_id} // '')
+                           eq '110022334455667' });
+
+    $evs = post_fixture('whatsapp_context_referral', 3);
+    check_row('whatsapp_context_referral', $evs->[0],
+              author_name => 'Sofia Rossi',
+              raw => sub { ($_[0]{referral}{source_type} // '') eq 'ad' });
+    check_reply('whatsapp_context_referral', $_, 'private') for @$evs;
+
+    $evs = post_fixture('whatsapp_bsuid', 2);
+    check_row('whatsapp_bsuid', $evs->[0],
+              author_id => 'GB.1392840571928374655',
+              thread_id => 'GB.1392840571928374655',
+              author_handle => '@mia.trails', author_name => 'Mia K.');
+    check_reply('whatsapp_bsuid', $evs->[0], 'private');
+    check_signal('whatsapp_bsuid', $evs->[1],
+                 thread_id => 'GB.1392840571928374655');
 }
 
 # a field the module does not understand is kept, not lost
@@ -422,7 +698,9 @@ my $page = '104381712345678';
 
 # redelivery: same ids, duplicate true, nothing new stored
 
-for my $name (qw(messenger_text whatsapp_many instagram_comment)) {
+for my $name (qw(messenger_text whatsapp_many instagram_comment
+                  messenger_reaction messenger_receipts feed_mention
+                  whatsapp_statuses whatsapp_errors whatsapp_bsuid)) {
     my $body = $t->fixture("meta/$name.json");
     my @counts = map { count($_) } qw(events replies jobs);
 
