@@ -180,10 +180,15 @@ sc_deliver_meta_whatsapp(const sc_delivery_t *d, const sc_api_t *api,
         return SC_DELIVER_ERROR;
     }
 
+    /*
+     * A customer with a WhatsApp username may come without a phone number,
+     * named by a business-scoped user id ("GB.1392..."): such an id goes
+     * in "recipient", a phone number (digits only) in "to".
+     */
     body = json_pack("{s:s, s:s, s:s, s:s, s:{s:b, s:s}}",
                      "messaging_product", "whatsapp",
                      "recipient_type", "individual",
-                     "to", to,
+                     strchr(to, '.') ? "recipient" : "to", to,
                      "type", "text",
                      "text", "preview_url", 0, "body", d->text);
 

@@ -450,6 +450,17 @@ test_meta(void)
            "whatsapp: a phone_number_id with '/' refused");
     json_decref(raw);
 
+    /* a username customer: a business-scoped user id, no phone number */
+    ev = fixture("meta", "whatsapp_bsuid.json", 0);
+    delivery(&d, "meta", ev, "private", NOW - HOUR);
+    is_int(build(&d, &meta_api, NOW), SC_DELIVER_REQUEST,
+           "whatsapp bsuid: a request");
+    is_str(body_str("recipient"), "GB.1392840571928374655",
+           "whatsapp bsuid: the user id as recipient");
+    ok(body_str("to") == NULL, "whatsapp bsuid: ... not as to");
+
+    ev = fixture("meta", "whatsapp_text.json", 0);
+    delivery(&d, "meta", ev, "private", NOW - HOUR);
     d.raw = ev ? ev->raw : NULL;
     d.received_at = NOW - DAY - 60;
     is_int(build(&d, &api, NOW), SC_DELIVER_SKIP,
