@@ -7,7 +7,9 @@
  *   Interactions      {"type":1} PING -> 200 {"type":1};
  *                     2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT,
  *                     4 AUTOCOMPLETE, 5 MODAL_SUBMIT -> one event each,
- *                     answered with a type 4 (reply), 5, 6 or 8 response
+ *                     answered with a type 4 (reply), 5, 6 or 8 response;
+ *                     an autocomplete is stored without words (half-typed
+ *                     option values are no message to classify)
  *   Webhook Events    {"type":0} PING -> 204; {"type":1,"event":{...}}
  *                     -> one event, answered 204; no id in the envelope,
  *                     so the dedupe key is "event:" + SHA-256 of the body
@@ -51,6 +53,10 @@
 #define SC_DC_EVENT_PREFIX      "event:"
 #define SC_DC_MAX_DEPTH         8       /* options nest 3 deep at most */
 
+/* where sc_dc_values walks: the "type" numbers differ */
+#define SC_DC_IN_OPTIONS        0
+#define SC_DC_IN_COMPONENTS     1
+
 /* sc_json_name_t.flags */
 #define SC_DC_PUBLIC            0x01
 
@@ -64,7 +70,12 @@ static sc_parse_rc_e sc_dc_interaction(sc_events_t *out, json_t *doc,
     json_int_t type);
 static sc_parse_rc_e sc_dc_webhook_event(const sc_request_t *rq,
     sc_events_t *out, json_t *doc);
-static int sc_dc_values(json_t *v, json_t *vals, unsigned depth);
+static int sc_dc_values(json_t *v, json_t *vals, unsigned in,
+    unsigned depth);
+static int sc_dc_values_in(json_t *nest, json_t *vals, unsigned in,
+    unsigned depth);
+static int sc_dc_own_values(json_t *v, json_t *vals);
+static unsigned sc_dc_is_id_valued(json_t *v, unsigned in);
 static const char *sc_dc_text(sc_events_t *out, json_t *doc,
     json_int_t type);
 static int64_t sc_dc_snowflake_ms(const char *id);
@@ -88,6 +99,8 @@ static const sc_json_name_t  sc_dc_event_types[] = {
     { "APPLICATION_AUTHORIZED",     "application_authorized",     0 },
     { "APPLICATION_DEAUTHORIZED",   "application_deauthorized",   0 },
     { "ENTITLEMENT_CREATE",         "entitlement_create",         0 },
+    { "ENTITLEMENT_UPDATE",         "entitlement_update",         0 },
+    { "ENTITLEMENT_DELETE",         "entitlement_delete",         0 },
     { "QUEST_USER_ENROLLMENT",      "quest_user_enrollment",      0 },
     { "LOBBY_MESSAGE_CREATE",       "lobby_message_create",
       SC_DC_PUBLIC },
@@ -187,21 +200,29 @@ sc_dc_interaction(sc_events_t *out, json_t *doc, json_int_t type)
         user = json_object_get(doc, "user");
     }
 
-    ev->author_id = sc_json_str(user, "id");
+    /* snowflakes are strings; a number is taken as well */
+    ev->author_id = sc_json_id_str(out, json_object_get(user, "id"));
     ev->author_handle = sc_json_str(user, "username");
-    ev->author_name = sc_json_str(user, "global_name");
 
-    ev->thread_id = sc_json_str(doc, "channel_id");
+    /* the name shown: the server nickname, else the display name */
+    ev->author_name = sc_json_path_str(doc, "member.nick");
+    if (ev->author_name == NULL) {
+        ev->author_name = sc_json_str(user, "global_name");
+    }
+
+    ev->thread_id = sc_json_id_str(out, json_object_get(doc, "channel_id"));
     if (ev->thread_id == NULL) {
-        ev->thread_id = sc_json_path_str(doc, "channel.id");
+        ev->thread_id = sc_json_id_str(out, sc_json_path(doc, "channel.id"));
     }
 
     ev->visibility = (json_object_get(doc, "guild_id") != NULL)
                      ? SC_VISIBILITY_PUBLIC : SC_VISIBILITY_PRIVATE;
 
-    ev->text = sc_dc_text(out, doc, type);
+    /* half-typed option values: stored in raw, never classified */
+    ev->text = (type == SC_DC_AUTOCOMPLETE) ? NULL
+                                            : sc_dc_text(out, doc, type);
 
-    id = sc_json_str(doc, "id");
+    id = sc_json_id_str(out, json_object_get(doc, "id"));
 
     ev->occurred_ms = sc_dc_snowflake_ms(id);
     ev->from_brand = json_is_true(json_object_get(user, "bot"));
@@ -233,7 +254,12 @@ sc_dc_text(sc_events_t *out, json_t *doc, json_int_t type)
 
     text = NULL;
 
-    if (sc_dc_values(data, vals, 0) == 0) {
+    if (sc_dc_values(data, vals, (type == SC_DC_COMMAND
+                                  || type == SC_DC_AUTOCOMPLETE)
+                                 ? SC_DC_IN_OPTIONS : SC_DC_IN_COMPONENTS,
+                     0)
+        == 0)
+    {
         text = sc_json_keep_join(out, vals, " ");
     }
 
@@ -263,23 +289,78 @@ sc_dc_text(sc_events_t *out, json_t *doc, json_int_t type)
 /*
  * Collects "value" scalars and "values" arrays, walking "options"
  * (subcommands nest them), "components" (modal rows) and "component"
- * (modal labels) in order.  Returns -1 only on ENOMEM.
+ * (modal labels) in order; empty strings and the values that are ids
+ * (users, roles, channels, files chosen) are left out.  Returns -1 only
+ * on ENOMEM.
  */
 static int
-sc_dc_values(json_t *v, json_t *vals, unsigned depth)
+sc_dc_values(json_t *v, json_t *vals, unsigned in, unsigned depth)
 {
-    size_t       i, k;
-    json_t      *el, *list;
-    static const char  *nests[] = { "options", "components", "component" };
+    size_t  k;
+
+    static const struct {
+        const char  *name;
+        unsigned     in;
+    }  nests[] = {
+        { "options",     SC_DC_IN_OPTIONS },
+        { "components",  SC_DC_IN_COMPONENTS },
+        { "component",   SC_DC_IN_COMPONENTS }
+    };
 
     if (!json_is_object(v) || depth > SC_DC_MAX_DEPTH) {
         return 0;
     }
 
+    if (!sc_dc_is_id_valued(v, in) && sc_dc_own_values(v, vals) != 0) {
+        return -1;
+    }
+
+    for (k = 0; k < sizeof(nests) / sizeof(nests[0]); k++) {
+        if (sc_dc_values_in(json_object_get(v, nests[k].name), vals,
+                            nests[k].in, depth + 1)
+            != 0)
+        {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* sc_dc_values over one nested object or each element of an array */
+static int
+sc_dc_values_in(json_t *nest, json_t *vals, unsigned in, unsigned depth)
+{
+    size_t  i;
+
+    if (json_is_object(nest)) {
+        return sc_dc_values(nest, vals, in, depth);
+    }
+
+    for (i = 0; i < json_array_size(nest); i++) {
+        if (sc_dc_values(json_array_get(nest, i), vals, in, depth) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* an option's or a component's own "value" and "values", empties left out */
+static int
+sc_dc_own_values(json_t *v, json_t *vals)
+{
+    size_t   i;
+    json_t  *el, *list;
+
     el = json_object_get(v, "value");
 
     if (el != NULL && !json_is_object(el) && !json_is_array(el)
-        && !json_is_null(el) && json_array_append(vals, el) != 0)
+        && !json_is_null(el)
+        && !(json_is_string(el) && json_string_length(el) == 0)
+        && json_array_append(vals, el) != 0)
     {
         return -1;
     }
@@ -287,31 +368,54 @@ sc_dc_values(json_t *v, json_t *vals, unsigned depth)
     list = json_object_get(v, "values");
 
     for (i = 0; i < json_array_size(list); i++) {
-        if (json_array_append(vals, json_array_get(list, i)) != 0) {
+        el = json_array_get(list, i);
+
+        if (json_is_string(el) && json_string_length(el) == 0) {
+            continue;
+        }
+
+        if (json_array_append(vals, el) != 0) {
             return -1;
         }
     }
 
-    for (k = 0; k < sizeof(nests) / sizeof(nests[0]); k++) {
-        list = json_object_get(v, nests[k]);
+    return 0;
+}
 
-        if (json_is_object(list)) {
-            if (sc_dc_values(list, vals, depth + 1) != 0) {
-                return -1;
-            }
 
-            continue;
-        }
+/*
+ * Options of type USER 6, CHANNEL 7, ROLE 8, MENTIONABLE 9, ATTACHMENT 11
+ * and user, role, mentionable, channel selects (5..8) and file uploads
+ * (19) carry snowflakes, not words.  A component names its type "type"
+ * in a modal, "component_type" in a message component's data.
+ */
+static unsigned
+sc_dc_is_id_valued(json_t *v, unsigned in)
+{
+    json_t  *t;
 
-        for (i = 0; i < json_array_size(list); i++) {
-            if (sc_dc_values(json_array_get(list, i), vals, depth + 1) != 0)
-            {
-                return -1;
-            }
+    if (in == SC_DC_IN_OPTIONS) {
+        t = json_object_get(v, "type");
+
+        switch (json_is_integer(t) ? json_integer_value(t) : 0) {
+        case 6: case 7: case 8: case 9: case 11:
+            return 1;
+        default:
+            return 0;
         }
     }
 
-    return 0;
+    t = json_object_get(v, "component_type");
+    if (t == NULL) {
+        t = json_object_get(v, "type");
+    }
+
+    switch (json_is_integer(t) ? json_integer_value(t) : 0) {
+    case 5: case 6: case 7: case 8: case 19:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 
@@ -341,15 +445,30 @@ sc_dc_webhook_event(const sc_request_t *rq, sc_events_t *out, json_t *doc)
         user = json_object_get(data, "user");
     }
 
-    ev->author_id = sc_json_str(user, "id");
+    ev->author_id = sc_json_id_str(out, json_object_get(user, "id"));
     if (ev->author_id == NULL) {
-        ev->author_id = sc_json_str(data, "user_id");
+        ev->author_id = sc_json_id_str(out, json_object_get(data, "user_id"));
     }
 
     ev->author_handle = sc_json_str(user, "username");
     ev->author_name = sc_json_str(user, "global_name");
-    ev->thread_id = sc_json_str(data, "channel_id");
+
+    /* SDK DMs name a "channel" object; a deleted lobby message its lobby */
+    ev->thread_id = sc_json_id_str(out, json_object_get(data, "channel_id"));
+    if (ev->thread_id == NULL) {
+        ev->thread_id = sc_json_id_str(out, sc_json_path(data, "channel.id"));
+    }
+
+    if (ev->thread_id == NULL) {
+        ev->thread_id = sc_json_id_str(out, json_object_get(data, "lobby_id"));
+    }
+
     ev->text = sc_json_str(data, "content");
+    if (ev->text != NULL && ev->text[0] == '\0') {
+        ev->text = NULL;
+    }
+
+    ev->from_brand = json_is_true(json_object_get(user, "bot"));
     ev->occurred_ms = sc_json_time_ms(json_object_get(event, "timestamp"),
                                       SC_TIME_MS);
     ev->visibility = (t != NULL && (t->flags & SC_DC_PUBLIC))
@@ -404,8 +523,11 @@ sc_dc_is_webhook_event(const sc_event_t *ev)
 /*
  * The interaction response (Discord shows nothing without one within 3 s):
  * the holding reply as an ephemeral message, since an acknowledgement is
- * noise for everyone else in the channel; without a reply a deferral
- * (type 5, or 6 for a component: no "thinking..." state).  Webhook events
+ * noise for everyone else in the channel.  Without a reply an
+ * acknowledgement that shows nothing to anyone else: type 6 for a
+ * component (and a modal opened from one: it has a "message"), no
+ * loading state; else an ephemeral type 5, since nothing edits it later
+ * and a public "thinking..." would hang in the channel.  Webhook events
  * want 204 and no body.
  */
 static int
@@ -432,23 +554,32 @@ sc_dc_inline_answer(const sc_events_t *evs, const sc_reply_t *replies,
 
     type = json_integer_value(json_object_get(ev->raw, "type"));
 
-    if (replies[0].text != NULL) {
-        body = json_pack("{s:i, s:{s:s, s:i}}", "type", SC_DC_MESSAGE,
-                         "data", "content", replies[0].text,
-                         "flags", SC_DC_EPHEMERAL);
-
-    } else if (type == SC_DC_AUTOCOMPLETE) {
-        body = json_pack("{s:i, s:{s:[]}}", "type", SC_DC_CHOICES,
-                         "data", "choices");
-
-    } else if (type == SC_DC_COMPONENT) {
-        body = json_pack("{s:i}", "type", SC_DC_DEFERRED_UPDATE);
-
-    } else if (type >= SC_DC_COMMAND && type <= SC_DC_MODAL) {
-        body = json_pack("{s:i}", "type", SC_DC_DEFERRED_MESSAGE);
-
-    } else {
+    if (type < SC_DC_COMMAND || type > SC_DC_MODAL) {
         return 0;
+    }
+
+    if (type == SC_DC_AUTOCOMPLETE) {
+        /* only choices are valid here, whatever else was composed */
+        return sc_json_answer(answer, 200,
+                              json_pack("{s:i, s:{s:[]}}", "type",
+                                        SC_DC_CHOICES, "data", "choices"))
+               == 0;
+    }
+
+    body = (replies[0].text != NULL)
+           ? json_pack("{s:i, s:{s:s, s:i}}", "type", SC_DC_MESSAGE,
+                       "data", "content", replies[0].text,
+                       "flags", SC_DC_EPHEMERAL)
+           : NULL;
+
+    /* no reply, or one JSON cannot carry (not UTF-8): acknowledged */
+    if (body == NULL) {
+        body = (type == SC_DC_COMPONENT
+                || (type == SC_DC_MODAL
+                    && json_is_object(json_object_get(ev->raw, "message"))))
+               ? json_pack("{s:i}", "type", SC_DC_DEFERRED_UPDATE)
+               : json_pack("{s:i, s:{s:i}}", "type", SC_DC_DEFERRED_MESSAGE,
+                           "data", "flags", SC_DC_EPHEMERAL);
     }
 
     return sc_json_answer(answer, 200, body) == 0;

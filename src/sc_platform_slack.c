@@ -12,6 +12,11 @@
  *            payload=<JSON>                    -> "interaction"
  *            ssl_check=1                       -> 200, nothing stored
  *
+ * A message's words are its "text"; a message sent as blocks alone (an
+ * empty text) gets the words of its blocks (or legacy attachments), a
+ * file shared without a comment none.  The brand is the app itself (its bot
+ * user, bot id or app id); other bots are not customers either.
+ *
  * Slack renders whatever JSON a command or an interaction is answered
  * with.  A command's holding reply therefore rides in its answer, as an
  * ephemeral message only the user who typed it sees (an empty 200 when
@@ -37,6 +42,8 @@
 #define SC_SLACK_INNER      0x04    /* the words are in event.message */
 #define SC_SLACK_PREVIOUS   0x08    /* ... in event.previous_message */
 
+#define SC_SLACK_MAX_DEPTH  8       /* rich text nests lists in quotes */
+
 
 static sc_parse_rc_e sc_slack_parse(const sc_request_t *rq,
     sc_events_t *out, sc_answer_t *answer, char *err, size_t errlen);
@@ -46,13 +53,24 @@ static int sc_slack_inline_answer(const sc_events_t *evs,
 static sc_parse_rc_e sc_slack_json(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen);
 static sc_parse_rc_e sc_slack_callback(sc_events_t *out, json_t *doc);
+static const char *sc_slack_words(sc_events_t *out, json_t *msg);
+static int sc_slack_rich_text(json_t *el, json_t *parts, unsigned depth);
+static unsigned sc_slack_nonempty(json_t *obj, const char *key);
+static int sc_slack_line(json_t *parts);
+static int sc_slack_rich_value(sc_events_t *out, json_t *rich,
+    json_t *vals);
+static int sc_slack_part(json_t *parts, const char *pre, json_t *v,
+    const char *post);
+static unsigned sc_slack_is_brand(json_t *doc, json_t *words,
+    const char *user);
 static unsigned sc_slack_is_app_user(json_t *doc, const char *user);
 static sc_parse_rc_e sc_slack_form(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen);
 static sc_parse_rc_e sc_slack_command(sc_events_t *out, json_t *doc);
 static sc_parse_rc_e sc_slack_interaction(sc_events_t *out, json_t *doc);
 static const char *sc_slack_interaction_text(sc_events_t *out, json_t *doc);
-static int sc_slack_action_values(json_t *action, json_t *vals);
+static int sc_slack_action_values(sc_events_t *out, json_t *action,
+    json_t *vals);
 static sc_visibility_e sc_slack_visibility(const char *channel,
     const char *channel_type);
 
@@ -190,7 +208,7 @@ sc_slack_callback(sc_events_t *out, json_t *doc)
 {
     json_t                *event, *words;
     unsigned               flags;
-    const char            *type, *subtype, *channel, *thread;
+    const char            *type, *subtype, *channel, *channel_type, *thread;
     sc_event_t            *ev;
     sc_parse_rc_e          rc;
     const sc_json_name_t  *t;
@@ -241,24 +259,44 @@ sc_slack_callback(sc_events_t *out, json_t *doc)
         words = json_object_get(event, "previous_message");
     }
 
-    ev->text = sc_json_str(words, "text");
+    ev->text = sc_slack_words(out, words);
     ev->author_id = sc_json_str(words, "user");
     ev->author_handle = sc_json_path_str(words, "user_profile.name");
     ev->author_name = sc_json_path_str(words, "user_profile.real_name");
+
+    if (ev->author_id == NULL) {
+        /* file_shared names its user "user_id" */
+        ev->author_id = sc_json_str(words, "user_id");
+    }
 
     if (ev->author_handle == NULL) {
         ev->author_handle = sc_json_str(words, "username");
     }
 
     channel = sc_json_str(event, "channel");
-    ev->visibility = sc_slack_visibility(channel,
-                                         sc_json_str(event, "channel_type"));
+    channel_type = sc_json_str(event, "channel_type");
+    thread = NULL;
+
+    if (channel == NULL) {
+        /* a reaction names the message it is on */
+        channel = sc_json_path_str(event, "item.channel");
+        thread = sc_json_path_str(event, "item.ts");
+    }
+
+    if (channel == NULL) {
+        channel = sc_json_str(event, "channel_id");
+    }
+
+    ev->visibility = sc_slack_visibility(channel, channel_type);
 
     /*
      * A DM is one conversation; in a channel the conversation is the
      * thread, named by its parent's ts, which is unique per channel only.
      */
-    thread = sc_json_str(words, "thread_ts");
+    if (thread == NULL) {
+        thread = sc_json_str(words, "thread_ts");
+    }
+
     if (thread == NULL) {
         thread = sc_json_str(words, "ts");
     }
@@ -275,16 +313,267 @@ sc_slack_callback(sc_events_t *out, json_t *doc)
     ev->occurred_ms = sc_json_time_ms(json_object_get(event, "ts"),
                                       SC_TIME_S);
     if (ev->occurred_ms == 0) {
+        ev->occurred_ms = sc_json_time_ms(json_object_get(event, "event_ts"),
+                                          SC_TIME_S);
+    }
+
+    if (ev->occurred_ms == 0) {
         ev->occurred_ms = sc_json_time_ms(json_object_get(doc, "event_time"),
                                           SC_TIME_S);
     }
 
     ev->from_brand = (flags & SC_SLACK_BRAND)
-                     || json_object_get(words, "bot_id") != NULL
-                     || sc_slack_is_app_user(doc, ev->author_id);
+                     || sc_slack_is_brand(doc, words, ev->author_id);
     ev->answerable = (flags & SC_SLACK_ANSWER) && !ev->from_brand;
 
     return sc_json_set_id(ev, sc_json_str(doc, "event_id"));
+}
+
+
+/*
+ * A message's words: its text, else (blocks only, a file without a
+ * comment) the words of its rich_text and section blocks, else those of
+ * its legacy attachments; NULL when there are none.
+ */
+static const char *
+sc_slack_words(sc_events_t *out, json_t *msg)
+{
+    size_t       i;
+    json_t      *parts, *list, *el;
+    const char  *text, *type;
+
+    text = sc_json_str(msg, "text");
+    if (text != NULL && text[0] != '\0') {
+        return text;
+    }
+
+    parts = json_array();
+    if (parts == NULL) {
+        return NULL;
+    }
+
+    list = json_object_get(msg, "blocks");
+
+    for (i = 0; i < json_array_size(list); i++) {
+        el = json_array_get(list, i);
+        type = sc_json_str(el, "type");
+
+        if (sc_json_same(type, "rich_text")) {
+            if (sc_slack_rich_text(el, parts, 0) != 0) {
+                goto failed;
+            }
+
+        } else if (sc_json_same(type, "section")
+                   || sc_json_same(type, "header"))
+        {
+            if (sc_slack_part(parts, json_array_size(parts) ? "\n" : NULL,
+                              sc_json_path(el, "text.text"), NULL)
+                != 0)
+            {
+                goto failed;
+            }
+        }
+    }
+
+    list = json_object_get(msg, "attachments");
+
+    for (i = 0; json_array_size(parts) == 0 && i < json_array_size(list);
+         i++)
+    {
+        el = json_array_get(list, i);
+
+        if (sc_slack_part(parts, NULL, json_object_get(el, "text"), NULL)
+            != 0)
+        {
+            goto failed;
+        }
+
+        if (json_array_size(parts) == 0
+            && sc_slack_part(parts, NULL, json_object_get(el, "fallback"),
+                             NULL)
+               != 0)
+        {
+            goto failed;
+        }
+    }
+
+    text = sc_json_keep_join(out, parts, "");
+    json_decref(parts);
+
+    return (text != NULL && text[0] != '\0') ? text : NULL;
+
+failed:
+
+    json_decref(parts);
+
+    return NULL;
+}
+
+
+/*
+ * One rich_text element as Slack's own text would have it: words, links,
+ * ":emoji:", "<@U123>" mentions; sections, list items, quotes and code
+ * on lines of their own.  Returns -1 only on ENOMEM.
+ */
+static int
+sc_slack_rich_text(json_t *el, json_t *parts, unsigned depth)
+{
+    size_t       i;
+    json_t      *list;
+    const char  *type;
+
+    if (!json_is_object(el) || depth > SC_SLACK_MAX_DEPTH) {
+        return 0;
+    }
+
+    type = sc_json_str(el, "type");
+
+    if (sc_json_same(type, "text")) {
+        return sc_slack_part(parts, NULL, json_object_get(el, "text"), NULL);
+    }
+
+    if (sc_json_same(type, "link")) {
+        /* a link's label, else its address */
+        return sc_slack_part(parts, NULL, sc_slack_nonempty(el, "text")
+                                          ? json_object_get(el, "text")
+                                          : json_object_get(el, "url"),
+                             NULL);
+    }
+
+    if (sc_json_same(type, "emoji")) {
+        return sc_slack_part(parts, ":", json_object_get(el, "name"), ":");
+    }
+
+    if (sc_json_same(type, "user")) {
+        return sc_slack_part(parts, "<@", json_object_get(el, "user_id"),
+                             ">");
+    }
+
+    if (sc_json_same(type, "channel")) {
+        return sc_slack_part(parts, "<#", json_object_get(el, "channel_id"),
+                             ">");
+    }
+
+    if (sc_json_same(type, "usergroup")) {
+        return sc_slack_part(parts, "<!subteam^",
+                             json_object_get(el, "usergroup_id"), ">");
+    }
+
+    if (sc_json_same(type, "broadcast")) {
+        return sc_slack_part(parts, "<!", json_object_get(el, "range"), ">");
+    }
+
+    if (sc_json_same(type, "date")) {
+        return sc_slack_part(parts, NULL, json_object_get(el, "fallback"),
+                             NULL);
+    }
+
+    list = json_object_get(el, "elements");
+    if (!json_is_array(list)) {
+        return 0;
+    }
+
+    /* a new section, item, quote or code block starts a line */
+    if (!sc_json_same(type, "rich_text") && sc_slack_line(parts) != 0) {
+        return -1;
+    }
+
+    for (i = 0; i < json_array_size(list); i++) {
+        if (sc_slack_rich_text(json_array_get(list, i), parts, depth + 1)
+            != 0)
+        {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* obj[key] is a non-empty string */
+static unsigned
+sc_slack_nonempty(json_t *obj, const char *key)
+{
+    json_t  *v;
+
+    v = json_object_get(obj, key);
+
+    return json_is_string(v) && json_string_length(v) > 0;
+}
+
+
+/* a line break after the last part, unless there is one or none */
+static int
+sc_slack_line(json_t *parts)
+{
+    size_t       n;
+    const char  *last;
+
+    n = json_array_size(parts);
+    if (n == 0) {
+        return 0;
+    }
+
+    last = json_string_value(json_array_get(parts, n - 1));
+
+    if (last == NULL || last[0] == '\0' || last[strlen(last) - 1] == '\n') {
+        return 0;
+    }
+
+    return json_array_append_new(parts, json_string("\n"));
+}
+
+
+/* pre, v and post appended to parts when v is a non-empty string */
+static int
+sc_slack_part(json_t *parts, const char *pre, json_t *v, const char *post)
+{
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        return 0;
+    }
+
+    if (pre != NULL && json_array_append_new(parts, json_string(pre)) != 0) {
+        return -1;
+    }
+
+    if (json_array_append(parts, v) != 0) {
+        return -1;
+    }
+
+    if (post != NULL && json_array_append_new(parts, json_string(post)) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The brand speaks through a bot: the app's own bot user, or a message
+ * carrying a bot id (chat.postMessage with a bot token, incoming webhooks,
+ * other integrations: none of them is a customer), or the app's own id.
+ */
+static unsigned
+sc_slack_is_brand(json_t *doc, json_t *words, const char *user)
+{
+    const char  *bot, *app;
+
+    bot = sc_json_str(words, "bot_id");
+    if (bot != NULL && bot[0] != '\0') {
+        return 1;
+    }
+
+    app = sc_json_str(words, "app_id");
+    if (app == NULL) {
+        app = sc_json_path_str(words, "bot_profile.app_id");
+    }
+
+    if (sc_json_same(app, sc_json_str(doc, "api_app_id"))) {
+        return 1;
+    }
+
+    return sc_slack_is_app_user(doc, user);
 }
 
 
@@ -446,10 +735,15 @@ sc_slack_interaction(sc_events_t *out, json_t *doc)
         return rc;
     }
 
+    /* "name" is the legacy handle: message shortcuts carry no other */
     user = json_object_get(doc, "user");
     ev->author_id = sc_json_str(user, "id");
     ev->author_handle = sc_json_str(user, "username");
     ev->author_name = sc_json_str(user, "name");
+
+    if (ev->author_handle == NULL) {
+        ev->author_handle = ev->author_name;
+    }
 
     channel = sc_json_path_str(doc, "channel.id");
     if (channel == NULL) {
@@ -488,8 +782,10 @@ sc_slack_interaction(sc_events_t *out, json_t *doc)
 
 
 /*
- * What the user chose or typed: the actions' values, a modal's input
- * values, or the message a message shortcut was used on.
+ * What the user chose or typed: the actions' values (a button's label
+ * when it has no value), a modal's input values, or the message a
+ * message shortcut was used on.  Never the words of the message a button
+ * sits on: those are the brand's.
  */
 static const char *
 sc_slack_interaction_text(sc_events_t *out, json_t *doc)
@@ -506,7 +802,7 @@ sc_slack_interaction_text(sc_events_t *out, json_t *doc)
     list = json_object_get(doc, "actions");
 
     for (i = 0; i < json_array_size(list); i++) {
-        if (sc_slack_action_values(json_array_get(list, i), vals) != 0) {
+        if (sc_slack_action_values(out, json_array_get(list, i), vals) != 0) {
             goto done;
         }
     }
@@ -514,7 +810,7 @@ sc_slack_interaction_text(sc_events_t *out, json_t *doc)
     /* view.state.values: block_id -> action_id -> element state */
     json_object_foreach(sc_json_path(doc, "view.state.values"), key, block) {
         json_object_foreach(block, action_id, el) {
-            if (sc_slack_action_values(el, vals) != 0) {
+            if (sc_slack_action_values(out, el, vals) != 0) {
                 goto done;
             }
         }
@@ -522,7 +818,9 @@ sc_slack_interaction_text(sc_events_t *out, json_t *doc)
 
     /* legacy dialogs: submission is name -> value */
     json_object_foreach(json_object_get(doc, "submission"), key, el) {
-        if (json_array_append(vals, el) != 0) {
+        if (json_is_string(el) && json_string_length(el) > 0
+            && json_array_append(vals, el) != 0)
+        {
             goto done;
         }
     }
@@ -532,29 +830,37 @@ done:
     text = sc_json_keep_join(out, vals, " ");
     json_decref(vals);
 
-    if (text == NULL) {
-        text = sc_json_path_str(doc, "message.text");
+    if (text == NULL
+        && sc_json_same(sc_json_str(doc, "type"), "message_action"))
+    {
+        text = sc_slack_words(out, json_object_get(doc, "message"));
     }
 
     return text;
 }
 
 
-/* the value(s) of one block action or input element state */
+/*
+ * The value(s) of one block action or input element state: typed text
+ * (rich text too), chosen options, dates and times.  Users, channels and
+ * conversations chosen are ids, not words: left to raw.
+ */
 static int
-sc_slack_action_values(json_t *action, json_t *vals)
+sc_slack_action_values(sc_events_t *out, json_t *action, json_t *vals)
 {
     size_t   i;
     json_t  *v, *list;
 
-    v = json_object_get(action, "value");
-    if (json_is_string(v)) {
-        return json_array_append(vals, v);
-    }
+    static const char  *scalars[] = {
+        "value", "selected_option.value", "selected_date", "selected_time"
+    };
 
-    v = sc_json_path(action, "selected_option.value");
-    if (json_is_string(v)) {
-        return json_array_append(vals, v);
+    for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+        v = sc_json_path(action, scalars[i]);
+
+        if (json_is_string(v) && json_string_length(v) > 0) {
+            return json_array_append(vals, v);
+        }
     }
 
     list = json_object_get(action, "selected_options");
@@ -567,17 +873,70 @@ sc_slack_action_values(json_t *action, json_t *vals)
         }
     }
 
+    if (sc_slack_rich_value(out, json_object_get(action, "rich_text_value"),
+                            vals)
+        != 0)
+    {
+        return -1;
+    }
+
+    /* a button without a value: what it said is what was chosen */
+    if (sc_json_same(sc_json_str(action, "type"), "button")) {
+        v = sc_json_path(action, "text.text");
+
+        if (json_is_string(v) && json_string_length(v) > 0) {
+            return json_array_append(vals, v);
+        }
+    }
+
     return 0;
 }
 
 
-/* DMs are private; channels, private channels and group DMs are seen */
+/* a rich_text_input's words appended to vals as one string */
+static int
+sc_slack_rich_value(sc_events_t *out, json_t *rich, json_t *vals)
+{
+    int          rc;
+    json_t      *parts;
+    const char  *text;
+
+    if (!json_is_object(rich)) {
+        return 0;
+    }
+
+    parts = json_array();
+    if (parts == NULL) {
+        return -1;
+    }
+
+    rc = sc_slack_rich_text(rich, parts, 0);
+    text = (rc == 0) ? sc_json_keep_join(out, parts, "") : NULL;
+    json_decref(parts);
+
+    if (rc != 0) {
+        return -1;
+    }
+
+    if (text == NULL || text[0] == '\0') {
+        return 0;
+    }
+
+    return json_array_append_new(vals, json_string(text));
+}
+
+
+/*
+ * DMs (and the app's Messages tab, "app_home") are private; channels,
+ * private channels and group DMs are seen.
+ */
 static sc_visibility_e
 sc_slack_visibility(const char *channel, const char *channel_type)
 {
-    if (channel_type != NULL) {
-        return (strcmp(channel_type, "im") == 0) ? SC_VISIBILITY_PRIVATE
-                                                  : SC_VISIBILITY_PUBLIC;
+    if (channel_type != NULL && channel_type[0] != '\0') {
+        return (strcmp(channel_type, "im") == 0
+                || strcmp(channel_type, "app_home") == 0)
+               ? SC_VISIBILITY_PRIVATE : SC_VISIBILITY_PUBLIC;
     }
 
     /* events without channel_type (app_mention): DM channel ids are D... */

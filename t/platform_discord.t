@@ -189,6 +189,8 @@ my $n = count();
 $r = post($body);
 is($r->{status}, 200, 'repeated interaction: 200');
 isnt($r->{json}{type}, 4, 'repeated interaction: no second message');
+is_deeply($r->{json}, { type => 5, data => { flags => 64 } },
+          'repeated interaction: an ephemeral deferral, nothing public');
 is(count(), $n, 'repeated interaction: no new row');
 is(scalar @{ reply_of('1252213123456789012') }, 1,
    'repeated interaction: no second reply stored');
@@ -232,9 +234,53 @@ $ans = response(post($t->fixture('discord/autocomplete.json')), 8,
                 'autocomplete');
 is_deeply($ans->{data}, { choices => [] }, 'autocomplete: no choices');
 check_row('autocomplete', '1252214300000000000',
-          event_type => 'autocomplete');
+          event_type => 'autocomplete', text => undef);
 is(scalar @{ reply_of('1252214300000000000') }, 0,
    'autocomplete: no reply stored');
+
+# half a complaint typed into an option: choices, never a complaint row
+$ans = response(post($t->fixture('discord/autocomplete_complaint.json')), 8,
+                'autocomplete while typing a complaint');
+is_deeply($ans->{data}, { choices => [] },
+          'autocomplete while typing a complaint: no choices');
+is($t->value('select category from social_care.events where platform = '
+             . "'discord' and external_id = '1252500200000000000'"), undef,
+   'autocomplete while typing a complaint: not classified');
+
+# a subcommand group in a server: the customer's words, no ids; the nick
+
+$body = $t->fixture('discord/command_subcommand_guild.json');
+$ans = response(post($body), 4, 'subcommand');
+like($ans->{data}{content} // '', $REPLY, 'subcommand: content');
+is($ans->{data}{flags}, 64, 'subcommand: ephemeral');
+check_row('subcommand', '1252500123456789012',
+    event_type    => 'command',
+    author_id     => '1020000000000000060',
+    author_handle => 'camille_d',
+    author_name   => 'Camille (client)',
+    thread_id     => '1100000000000000042',
+    visibility    => 'public',
+    text          => "48213 Le colis est arriv\x{e9} cass\x{e9} "
+                     . "\x{1f4e6}\x{1f4a5} et le support ne r\x{e9}pond pas "
+                     . 'depuis 5 jours',
+    occurred_ms   => snowflake_ms(1252500123456789012));
+
+# a modal opened from a button: labels, choices; ids left in raw
+
+$ans = response(post($t->fixture('discord/modal_from_component.json')), 4,
+                'modal from a button');
+check_row('modal from a button', '1252600123456789012',
+          event_type => 'interaction', text => '48213 damaged',
+          author_id => '1020000000000000062');
+
+# ids sent as JSON numbers
+
+$ans = response(post($t->fixture('discord/command_numeric_ids.json')), 4,
+                'numeric ids');
+check_row('numeric ids', '1252800000000000000',
+          author_id => '1020000000000000065',
+          thread_id => '1100000000000000099', visibility => 'private',
+          text => 'app crashes on start');
 
 # webhook events: 204, keyed by the body's hash
 
@@ -262,6 +308,21 @@ check_row('application authorized',
           'event:' . sha256_hex($t->fixture('discord/webhook_authorized.json')),
           event_type => 'application_authorized', author_handle => 'noorh',
           visibility => 'private', occurred_ms => 1729262573064);
+
+for my $case ([ 'webhook_entitlement', 'entitlement_create',
+                '1020000000000000066' ],
+              [ 'webhook_entitlement_update', 'entitlement_update',
+                '111178765189277770' ],
+              [ 'webhook_game_dm', 'game_direct_message_create',
+                '1405600000000000002' ],
+              [ 'webhook_lobby_delete', 'lobby_message_delete', undef ])
+{
+    my ($f, $type, $author) = @$case;
+    $body = $t->fixture("discord/$f.json");
+    no_content(post($body), $f);
+    check_row($f, 'event:' . sha256_hex($body), event_type => $type,
+              author_id => $author);
+}
 
 no_content(post($t->fixture('discord/webhook_unknown.json')),
            'unknown webhook event');

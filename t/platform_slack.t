@@ -287,6 +287,117 @@ check_row('view submission',
           text => '48213 delivery The courier left it in the rain',
           thread_id => undef, visibility => 'private');
 
+# payloads as Slack sends them: threads, files, blocks, bots, Connect, grid
+
+for my $case (
+    [ 'message_channel_thread', 'Ev0THR0001', 1,
+      { thread_id => 'C0LAN2Q65:1718035900.000100', visibility => 'public',
+        from_brand => 0, author_id => 'U07THREAD1',
+        text => "Still waiting on my refund \x{2014} it\x{2019}s been 10 "
+                . "days \x{1f621} order #48213",
+        occurred_ms => 1718040000000 } ],
+    [ 'message_group', 'Ev0GRP0001', 1,
+      { thread_id => 'G0PRIVHELP:1718040100.001000',
+        visibility => 'public' } ],
+    [ 'message_app_home', 'Ev0HOM0001', 1,
+      { thread_id => 'D07APPHOME', visibility => 'private' } ],
+    [ 'file_share', 'Ev0FIL0001', 1,
+      { text => 'Here is the screenshot of the error at checkout',
+        visibility => 'private', event_type => 'message' } ],
+    [ 'file_share_no_text', 'Ev0FIL0002', 1,
+      { text => undef, author_id => 'U07FILES02',
+        thread_id => 'C0LAN2Q65:1718035900.000100' } ],
+    [ 'message_blocks_only', 'Ev0BLK0001', 1,
+      { text => '<@U0LAN0Z89> the status page says all green but '
+                . "https://status.example.com/incidents/9 is down for us\n"
+                . "login fails\nexports time out:hourglass:\n"
+                . 'HTTP 503 Service Unavailable' } ],
+    [ 'own_bot_post', 'Ev0OWN0002', 0,
+      { from_brand => 1, thread_id => 'C0LAN2Q65:1718035900.000100' } ],
+    [ 'other_bot', 'Ev0BOT0002', 0,
+      { from_brand => 1, author_handle => 'PagerBridge' } ],
+    [ 'channel_join', 'Ev0JOI0001', 0,
+      { event_type => 'system', author_id => 'U07NEWBIE1' } ],
+    [ 'thread_broadcast', 'Ev0BRC0001', 1,
+      { event_type => 'message',
+        thread_id => 'C0LAN2Q65:1718035900.000100' } ],
+    [ 'slack_connect', 'Ev0EXT0001', 1,
+      { author_id => 'U07EXTCUST', author_handle => 'maria.pena',
+        author_name => "Mar\x{ed}a Jos\x{e9} Pe\x{f1}a", from_brand => 0,
+        visibility => 'public',
+        thread_id => 'C0SHARED01:1718040900.001800' } ],
+    [ 'enterprise_grid', 'Ev0GRD0001', 1,
+      { event_type => 'mention', author_id => 'W07GRIDUSR',
+        author_name => 'Kenji Watanabe',
+        thread_id => 'C0GRIDCHAN:1718041000.001900' } ])
+{
+    my ($f, $xid, $answered, $want) = @$case;
+    ($ev) = @{ accepted(post($t->fixture("slack/$f.json")), 1, $f) };
+    is($ev->{external_id}, $xid, "$f: event_id");
+    if ($answered) {
+        like($ev->{reply}{text} // '', $REPLY, "$f: a holding reply");
+    } else {
+        ok(!defined $ev->{reply}, "$f: no reply");
+    }
+    check_row($f, $xid, %$want);
+}
+
+# a Slack Connect delivery retried three times: one row, one reply
+
+$body = $t->fixture('slack/slack_connect.json');
+$n = count();
+for my $try (1 .. 3) {
+    ($dup) = @{ accepted(post($body, headers => {
+                              'X-Slack-Retry-Num' => $try,
+                              'X-Slack-Retry-Reason' => 'http_error' }),
+                         1, "Connect retry $try") };
+    ok($dup->{duplicate}, "Connect retry $try: duplicate");
+}
+is(count(), $n, 'Connect retries: no new row');
+is(scalar @{ reply_of('Ev0EXT0001') }, 1, 'Connect retries: one reply');
+
+# interactivity and commands as Slack posts them
+
+$r = post($t->fixture('slack/block_actions_button.form'), type => $FORM);
+is($r->{status}, 200, 'button: 200');
+is($r->{content} // '', '', 'button: empty answer');
+check_row('button', '12466734323.1395872398.c0ffee00c0ffee00c0ffee00c0ffee00',
+          text => 'Talk to a person', visibility => 'private',
+          thread_id => 'D024BE91L', occurred_ms => 1718041200654);
+
+$r = post($t->fixture('slack/view_submission_rich.form'), type => $FORM);
+is($r->{status}, 200, 'rich modal: 200');
+is($r->{content} // '', '', 'rich modal: empty answer closes it');
+check_row('rich modal',
+          '12466734323.1395872398.feedfacefeedfacefeedfacefeedface',
+          text => '2024-06-10 payments exports Card was charged twice for '
+                  . "one order\nPayment failed, please retry",
+          author_handle => 'lena.k', thread_id => undef);
+
+$r = post($t->fixture('slack/message_action.form'), type => $FORM);
+is($r->{status}, 200, 'message shortcut: 200');
+check_row('message shortcut',
+          '12466734323.1395872398.abad1deaabad1deaabad1deaabad1dea',
+          text => 'Still waiting on my refund, it has been 10 days',
+          author_handle => 'ops.agent', thread_id => 'C0LAN2Q65');
+
+$r = post($t->fixture('slack/shortcut.form'), type => $FORM);
+is($r->{status}, 200, 'global shortcut: 200');
+check_row('global shortcut',
+          '12466734323.1395872398.0ddba11c0ddba11c0ddba11c0ddba11c',
+          event_type => 'interaction', text => undef, thread_id => undef,
+          visibility => 'private');
+
+$r = post($t->fixture('slack/slash_command_grid.form'), type => $FORM);
+is($r->{status}, 200, 'grid command: 200');
+is($r->{json}{response_type}, 'ephemeral', 'grid command: ephemeral');
+like($r->{json}{text} // '', $REPLY, 'grid command: the holding reply');
+check_row('grid command',
+          '4444444444.5555555555.6b6f7c8d9e0f1a2b3c4d5e6f7a8b9c0d',
+          event_type => 'command', author_id => 'W07GRIDUSR',
+          text => "/support la facture \x{2116} F-2024-77 est fausse "
+                  . "\x{1f624} & personne ne r\x{e9}pond");
+
 # timestamps
 
 my $k = 0;

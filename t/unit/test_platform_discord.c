@@ -100,9 +100,18 @@ test_command(void)
            "command_guild: ephemeral message bytes");
         sc_answer_free(&a);
 
+        /* nothing edits a deferral later: it must not hang in public */
+        /* a reply JSON cannot carry: still an interaction response */
+        is_int(inline_answer(&evs, "caf\xe9", &a), 1,
+               "command_guild: non-UTF-8 reply still answers");
+        ok(body_is(&a, "{\"type\":5,\"data\":{\"flags\":64}}"),
+           "command_guild: non-UTF-8 reply: ephemeral deferral");
+        sc_answer_free(&a);
+
         is_int(inline_answer(&evs, NULL, &a), 1,
                "command_guild: no reply still answers");
-        ok(body_is(&a, "{\"type\":5}"), "command_guild: deferred");
+        ok(body_is(&a, "{\"type\":5,\"data\":{\"flags\":64}}"),
+           "command_guild: deferred, ephemeral");
         sc_answer_free(&a);
     }
 
@@ -300,6 +309,8 @@ test_webhook_events(void)
 
     if (evs.nevents == 1) {
         is_str(evs.events[0].type, "unsupported", "webhook_unknown: type");
+        is_str(evs.events[0].author_id, "111178765189277770",
+               "webhook_unknown: data.user_id");
         snprintf(id, sizeof(id), "event:%s", sha);
         is_str(evs.events[0].external_id, id, "webhook_unknown: body hash");
         is_int(inline_answer(&evs, NULL, &a), 1, "webhook_unknown: answer");
@@ -310,6 +321,222 @@ test_webhook_events(void)
         ok(0, "webhook_unknown: one event");
     }
 
+    sc_events_free(&evs);
+}
+
+
+/* one fixture, one event: evs holds it (or nothing) on return */
+static sc_event_t *
+one_event(const char *name, sc_events_t *evs)
+{
+    if (parse_fixture(name, NULL, evs) != SC_PARSE_OK) {
+        ok(0, "%s: parses (%s)", name, err);
+        return NULL;
+    }
+
+    if (evs->nevents != 1) {
+        ok(0, "%s: one event, got %zu", name, evs->nevents);
+        return NULL;
+    }
+
+    ok(1, "%s: parses into one event", name);
+
+    return &evs->events[0];
+}
+
+
+/* interactions as Discord sends them today */
+static void
+test_real_interactions(void)
+{
+    sc_event_t   *ev;
+    sc_answer_t   a;
+    sc_events_t   evs, again;
+
+    ev = one_event("command_subcommand_guild.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "command", "subcommand: type");
+        is_str(ev->external_id, "1252500123456789012", "subcommand: id");
+        is_str(ev->text, "48213 Le colis est arriv\xc3\xa9 cass\xc3\xa9 "
+               "\xf0\x9f\x93\xa6\xf0\x9f\x92\xa5 et le support ne "
+               "r\xc3\xa9pond pas depuis 5 jours",
+               "subcommand: the customer's words; no user or file ids");
+        is_str(ev->author_id, "1020000000000000060", "subcommand: member");
+        is_str(ev->author_handle, "camille_d", "subcommand: username");
+        is_str(ev->author_name, "Camille (client)",
+               "subcommand: the server nickname");
+        is_str(ev->thread_id, "1100000000000000042", "subcommand: channel");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "subcommand: guild");
+        is_int(ev->answerable, 1, "subcommand: answerable");
+        is_int(ev->occurred_ms, (1252500123456789012LL >> 22)
+                                + 1420070400000LL,
+               "subcommand: snowflake time");
+
+        is_int(inline_answer(&evs, "Merci Camille, on s'en occupe.", &a), 1,
+               "subcommand: answer");
+        ok(body_is(&a, "{\"type\":4,\"data\":{\"content\":\"Merci Camille,"
+                   " on s'en occupe.\",\"flags\":64}}"),
+           "subcommand: ephemeral holding reply");
+        sc_answer_free(&a);
+    }
+
+    /* an interaction is never resent, but the same bytes keep one id */
+    if (parse_fixture("command_subcommand_guild.json", NULL, &again)
+        == SC_PARSE_OK)
+    {
+        ok(same_ids(&evs, &again), "subcommand again: same id");
+    }
+
+    sc_events_free(&again);
+    sc_events_free(&evs);
+
+    ev = one_event("autocomplete_complaint.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "autocomplete", "autocomplete: type");
+        ok(ev->text == NULL, "autocomplete: half-typed words not kept as "
+           "text (never classified as a complaint)");
+        is_int(ev->answerable, 0, "autocomplete: no care reply");
+        is_int(inline_answer(&evs, "a reply", &a), 1, "autocomplete: answer");
+        ok(body_is(&a, "{\"type\":8,\"data\":{\"choices\":[]}}"),
+           "autocomplete: type 8 even with a reply composed");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("modal_from_component.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "48213 damaged",
+               "modal labels: text and choices; no empties, ids or nulls");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "modal: in a guild");
+        is_int(ev->from_brand, 0,
+               "modal: the bot's message it came from is not the author");
+
+        is_int(inline_answer(&evs, NULL, &a), 1, "modal without reply");
+        ok(body_is(&a, "{\"type\":6}"),
+           "modal from a component: deferred update, no loading state");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    /* a modal opened by a command has no message: 6 is not valid there */
+    if (parse_fixture("modal_submit.json", NULL, &evs) == SC_PARSE_OK) {
+        is_int(inline_answer(&evs, NULL, &a), 1, "command modal: answer");
+        ok(body_is(&a, "{\"type\":5,\"data\":{\"flags\":64}}"),
+           "command modal without reply: ephemeral deferral");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("component_user_select.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "assign_agent",
+               "user select: the custom_id, not a user id");
+        is_str(ev->author_name, "\xeb\xaf\xbc\xec\xa7\x80",
+               "user select: Hangul display name");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("command_numeric_ids.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->external_id, "1252800000000000000",
+               "numeric ids: the id in decimal");
+        is_str(ev->author_id, "1020000000000000065", "numeric ids: user");
+        is_str(ev->thread_id, "1100000000000000099", "numeric ids: channel");
+        is_int(ev->occurred_ms, (1252800000000000000LL >> 22)
+                                + 1420070400000LL,
+               "numeric ids: snowflake time");
+        is_str(ev->text, "app crashes on start", "numeric ids: text");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "numeric ids: a DM");
+    }
+
+    sc_events_free(&evs);
+
+    /* a bot pressing a button (another app's automation) */
+    is_int(parse_str("{\"type\":3,\"id\":\"1252900000000000000\","
+                     "\"channel_id\":\"1\",\"guild_id\":\"2\",\"member\":"
+                     "{\"user\":{\"id\":\"3\",\"bot\":true}},\"data\":"
+                     "{\"component_type\":2,\"custom_id\":\"ok\"}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "bot interaction: parses");
+    ok(evs.nevents == 1 && evs.events[0].from_brand
+       && !evs.events[0].answerable, "bot interaction: not a customer");
+    sc_events_free(&evs);
+}
+
+
+/* webhook events beyond the fixtures above */
+static void
+test_real_webhook_events(void)
+{
+    char          sha[SC_SHA256_HEX_LEN + 1], id[SC_EXTERNAL_ID_MAX];
+    sc_event_t   *ev;
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    if (parse_fixture_sha("webhook_entitlement.json", NULL, &evs, sha)
+        == SC_PARSE_OK && evs.nevents == 1)
+    {
+        ev = &evs.events[0];
+        is_str(ev->type, "entitlement_create", "entitlement: type");
+        is_str(ev->author_id, "1020000000000000066", "entitlement: user_id");
+        snprintf(id, sizeof(id), "event:%s", sha);
+        is_str(ev->external_id, id, "entitlement: body hash");
+        is_int(ev->occurred_ms, 1741079730123LL, "entitlement: timestamp");
+        is_int(ev->answerable, 0, "entitlement: no reply");
+        is_int(inline_answer(&evs, NULL, &a), 1, "entitlement: answer");
+        ok(a.status == 204 && a.body == NULL, "entitlement: 204");
+        sc_answer_free(&a);
+
+    } else {
+        ok(0, "entitlement: one event");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("webhook_entitlement_update.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "entitlement_update", "entitlement update: type");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("webhook_game_dm.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "game_direct_message_create", "game DM: type");
+        is_str(ev->text, "the store took my gems but the skin never showed"
+               " up", "game DM: content");
+        is_str(ev->thread_id, "1405600000000000003",
+               "game DM: the channel object's id");
+        is_str(ev->author_handle, "provisional_9f2", "game DM: author");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "game DM: private");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("webhook_lobby_delete.json", &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "lobby_message_delete", "lobby delete: type");
+        is_str(ev->thread_id, "1402399000000000008", "lobby delete: lobby");
+        ok(ev->text == NULL && ev->author_id == NULL,
+           "lobby delete: no words, no author");
+    }
+
+    sc_events_free(&evs);
+
+    /* type 1 with an "event" is a webhook event, not an interaction PING */
+    is_int(parse_str("{\"version\":1,\"application_id\":\"1\",\"type\":1,"
+                     "\"event\":{\"type\":\"APPLICATION_DEAUTHORIZED\","
+                     "\"timestamp\":\"2025-01-01T00:00:00.000000\",\"data\":"
+                     "{\"user\":{\"id\":\"5\",\"username\":\"u\"}}}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "deauthorized: parses");
+    ok(evs.nevents == 1 && answer.status == 0
+       && strcmp(evs.events[0].type, "application_deauthorized") == 0,
+       "deauthorized: an event, not a PONG");
     sc_events_free(&evs);
 }
 
@@ -356,16 +583,16 @@ test_unknown_and_bad(void)
     sc_events_free(&evs);
 
     /* every member of the wrong type */
-    is_int(parse_str("{\"type\":2,\"id\":5,\"guild_id\":null,"
+    is_int(parse_str("{\"type\":2,\"id\":5.5,\"guild_id\":null,"
                      "\"member\":{\"user\":[]},\"user\":\"x\","
-                     "\"channel_id\":7,\"data\":{\"options\":[5,{\"value\":"
+                     "\"channel_id\":true,\"data\":{\"options\":[5,{\"value\":"
                      "{}},{\"value\":null},{\"options\":\"x\"}]}}", NULL, &evs),
            SC_PARSE_OK, "mistyped interaction: parses");
 
     if (evs.nevents == 1) {
         is_str(evs.events[0].type, "command", "mistyped: still a command");
         ok(is_hash_id(evs.events[0].external_id, "command"),
-           "mistyped: hash id without a string id");
+           "mistyped: hash id without a string or integer id");
         ok(evs.events[0].author_id == NULL && evs.events[0].text == NULL
            && evs.events[0].thread_id == NULL, "mistyped: nothing borrowed");
         is_int(evs.events[0].visibility, SC_VISIBILITY_PUBLIC,
@@ -401,6 +628,8 @@ main(void)
     test_command();
     test_components();
     test_webhook_events();
+    test_real_interactions();
+    test_real_webhook_events();
     test_unknown_and_bad();
 
     return done_platform_testing();

@@ -444,6 +444,436 @@ test_interactions(void)
 }
 
 
+/* one fixture, one event: evs holds it (or nothing) on return */
+static sc_event_t *
+one_event(const char *name, const char **hdrs, sc_events_t *evs)
+{
+    if (parse_fixture(name, hdrs, evs) != SC_PARSE_OK) {
+        ok(0, "%s: parses (%s)", name, err);
+        return NULL;
+    }
+
+    if (evs->nevents != 1) {
+        ok(0, "%s: one event, got %zu", name, evs->nevents);
+        return NULL;
+    }
+
+    ok(1, "%s: parses into one event", name);
+
+    return &evs->events[0];
+}
+
+
+/* message.channels/groups/mpim/app_home, files, blocks, bots, Connect */
+static void
+test_real_messages(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    ev = one_event("message_channel_thread.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "message", "thread reply: type");
+        is_str(ev->external_id, "Ev0THR0001", "thread reply: event_id");
+        is_str(ev->thread_id, "C0LAN2Q65:1718035900.000100",
+               "thread reply: the parent's thread");
+        is_str(ev->text, "Still waiting on my refund \xe2\x80\x94 "
+               "it\xe2\x80\x99s been 10 days \xf0\x9f\x98\xa1 order #48213",
+               "thread reply: UTF-8 text, emoji from a surrogate pair");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "thread reply: public");
+        is_int(ev->answerable, 1, "thread reply: answerable");
+        is_int(ev->from_brand, 0, "thread reply: a customer");
+        is_int(ev->occurred_ms, 1718040000000LL, "thread reply: ts");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("message_group.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC,
+               "private channel: seen by its members");
+        is_str(ev->thread_id, "G0PRIVHELP:1718040100.001000",
+               "private channel: thread of its own ts");
+        is_int(ev->answerable, 1, "private channel: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("message_mpim.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC,
+               "group DM: seen by its members");
+        is_str(ev->author_id, "U07MPIM001", "group DM: author");
+        is_int(ev->answerable, 1, "group DM: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("message_app_home.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "app home message: private");
+        is_str(ev->thread_id, "D07APPHOME", "app home message: the DM");
+        is_int(ev->answerable, 1, "app home message: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("file_share.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "message", "file with comment: a message");
+        is_str(ev->text, "Here is the screenshot of the error at checkout",
+               "file with comment: the comment");
+        is_str(ev->thread_id, "D024BE91L", "file with comment: DM");
+        is_int(ev->answerable, 1, "file with comment: answerable");
+        is_int(ev->from_brand, 0, "file with comment: a customer");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("file_share_no_text.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        ok(ev->text == NULL, "file alone: no words");
+        is_str(ev->author_id, "U07FILES02", "file alone: author");
+        is_str(ev->thread_id, "C0LAN2Q65:1718035900.000100",
+               "file alone: in its thread");
+        is_int(ev->answerable, 1, "file alone: still answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("message_blocks_only.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "<@U0LAN0Z89> the status page says all green but "
+               "https://status.example.com/incidents/9 is down for us\n"
+               "login fails\nexports time out:hourglass:\n"
+               "HTTP 503 Service Unavailable",
+               "blocks only: the rich text's words, line by line");
+        is_int(ev->answerable, 1, "blocks only: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("own_bot_post.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_int(ev->from_brand, 1, "our chat.postMessage: the brand");
+        is_int(ev->answerable, 0, "our chat.postMessage: no reply");
+        is_str(ev->thread_id, "C0LAN2Q65:1718035900.000100",
+               "our chat.postMessage: in the customer's thread");
+    }
+
+    sc_events_free(&evs);
+
+    /* the app id alone (no bot id) names the app too */
+    is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"EvA\","
+                     "\"api_app_id\":\"A1\",\"event\":{\"type\":\"message\","
+                     "\"user\":\"U9\",\"text\":\"done\",\"ts\":\"1.0\","
+                     "\"channel\":\"C1\",\"app_id\":\"A1\"}}", NULL, &evs),
+           SC_PARSE_OK, "app_id message: parses");
+    ok(evs.nevents == 1 && evs.events[0].from_brand
+       && !evs.events[0].answerable, "app_id message: the brand");
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"EvB\","
+                     "\"api_app_id\":\"A1\",\"event\":{\"type\":\"message\","
+                     "\"user\":\"U9\",\"text\":\"hi\",\"ts\":\"1.0\","
+                     "\"channel\":\"C1\",\"app_id\":\"A2\",\"bot_id\":null}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "another app's id, null bot_id: parses");
+    ok(evs.nevents == 1 && !evs.events[0].from_brand
+       && evs.events[0].answerable,
+       "another app's id, null bot_id: a person");
+    sc_events_free(&evs);
+
+    ev = one_event("other_bot.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_int(ev->answerable, 0, "another bot: not a customer");
+        is_int(ev->from_brand, 1, "another bot: not counted as one");
+        is_str(ev->author_handle, "PagerBridge", "another bot: username");
+        is_str(ev->text, "checkout latency p99 > 2s for 10 minutes",
+               "another bot: the attachment's words");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("channel_join.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "system", "channel_join: system");
+        is_int(ev->answerable, 0, "channel_join: no reply");
+        is_str(ev->author_id, "U07NEWBIE1", "channel_join: who joined");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("thread_broadcast.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "message", "thread_broadcast: a message");
+        is_str(ev->author_id, "U07OTHERCU", "thread_broadcast: its author");
+        is_str(ev->thread_id, "C0LAN2Q65:1718035900.000100",
+               "thread_broadcast: its thread");
+        is_int(ev->answerable, 1, "thread_broadcast: answerable");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("slack_connect.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->author_id, "U07EXTCUST", "Slack Connect: external user");
+        is_str(ev->author_handle, "maria.pena", "Slack Connect: handle");
+        is_str(ev->author_name, "Mar\xc3\xad" "a Jos\xc3\xa9 Pe\xc3\xb1" "a",
+               "Slack Connect: real name");
+        is_str(ev->thread_id, "C0SHARED01:1718040900.001800",
+               "Slack Connect: thread");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "Slack Connect: public");
+        is_int(ev->from_brand, 0, "Slack Connect: a customer");
+        is_int(ev->answerable, 1, "Slack Connect: answerable");
+        is_str(ev->external_id, "Ev0EXT0001", "Slack Connect: event_id");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("enterprise_grid.json", HDR_JSON, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "mention", "grid mention: type");
+        is_str(ev->author_id, "W07GRIDUSR", "grid mention: W user id");
+        is_str(ev->author_name, "Kenji Watanabe", "grid mention: name");
+        is_str(ev->thread_id, "C0GRIDCHAN:1718041000.001900",
+               "grid mention: thread");
+        is_int(ev->answerable, 1, "grid mention: answerable");
+        is_int(ev->from_brand, 0, "grid mention: a customer");
+    }
+
+    sc_events_free(&evs);
+
+    /* our org-wide bot user writes: the brand, whatever the team */
+    is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"EvG\","
+                     "\"authorizations\":[{\"enterprise_id\":\"E1\","
+                     "\"team_id\":null,\"user_id\":\"W0CAREBOT\","
+                     "\"is_bot\":true,\"is_enterprise_install\":true}],"
+                     "\"event\":{\"type\":\"message\",\"user\":\"W0CAREBOT\","
+                     "\"text\":\"ok\",\"ts\":\"1.0\",\"channel\":\"C1\"}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "grid bot user: parses");
+    ok(evs.nevents == 1 && evs.events[0].from_brand,
+       "grid bot user: the brand");
+    sc_events_free(&evs);
+}
+
+
+/* message_im.json with n money-with-wings emoji before its text */
+static char *
+long_message(size_t n, size_t *len)
+{
+    char    *body, *big, *p, *q;
+    size_t   i, blen;
+
+    body = read_fixture("message_im.json", &blen);
+    p = (body != NULL) ? strstr(body, "Hi! I was charged") : NULL;
+    big = (p != NULL) ? malloc(blen + 4 * n + 1) : NULL;
+
+    if (big == NULL) {
+        free(body);
+        return NULL;
+    }
+
+    q = big;
+    memcpy(q, body, (size_t) (p - body));
+    q += p - body;
+
+    for (i = 0; i < n; i++) {
+        memcpy(q, "\xf0\x9f\x92\xb8", 4);
+        q += 4;
+    }
+
+    strcpy(q, p);
+    free(body);
+
+    *len = blen + 4 * n;
+
+    return big;
+}
+
+
+/* the same message again, a retry, a reaction on an item */
+static void
+test_redelivery(void)
+{
+    char         *big;
+    size_t        len;
+    sc_event_t   *ev;
+    sc_events_t   a, b;
+
+    /* the same bytes again (X-Slack-Retry-Num 1, 2, 3): the same id */
+    if (parse_fixture("slack_connect.json", HDR_JSON, &a) == SC_PARSE_OK
+        && parse_fixture("slack_connect.json",
+                         ((const char *[]) {
+                             "Content-Type", "application/json",
+                             "X-Slack-Retry-Num", "2",
+                             "X-Slack-Retry-Reason", "http_timeout", NULL }),
+                         &b)
+           == SC_PARSE_OK)
+    {
+        ok(same_ids(&a, &b), "retry: same external_id");
+
+    } else {
+        ok(0, "retry: parses");
+    }
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    /* two messages of one thread: two ids, one thread */
+    if (parse_fixture("message_channel_thread.json", HDR_JSON, &a)
+        == SC_PARSE_OK
+        && parse_fixture("file_share_no_text.json", HDR_JSON, &b)
+           == SC_PARSE_OK
+        && a.nevents == 1 && b.nevents == 1)
+    {
+        ok(strcmp(a.events[0].external_id, b.events[0].external_id) != 0,
+           "two messages: two ids");
+        is_str(a.events[0].thread_id, b.events[0].thread_id,
+               "two messages: one thread");
+
+    } else {
+        ok(0, "two messages: parse");
+    }
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+
+    /* a reaction is in the channel of the message it is on */
+    ev = one_event("reaction_added.json", HDR_JSON, &a);
+    if (ev != NULL) {
+        is_str(ev->thread_id, "C0LAN2Q65:1718036200.000400",
+               "reaction: the item's channel and message");
+        is_str(ev->author_id, "U061F7AUR", "reaction: who reacted");
+    }
+
+    sc_events_free(&a);
+
+    is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"EvR\","
+                     "\"event\":{\"type\":\"reaction_added\",\"user\":\"U1\","
+                     "\"reaction\":\"-1\",\"item\":{\"type\":\"message\","
+                     "\"channel\":\"D1\",\"ts\":\"2.0\"},"
+                     "\"event_ts\":\"3.5\"}}",
+                     NULL, &a),
+           SC_PARSE_OK, "reaction in a DM: parses");
+    ok(a.nevents == 1 && a.events[0].visibility == SC_VISIBILITY_PRIVATE
+       && a.events[0].thread_id != NULL
+       && strcmp(a.events[0].thread_id, "D1") == 0,
+       "reaction in a DM: private, the DM");
+    ok(a.nevents == 1 && a.events[0].occurred_ms == 3500,
+       "reaction: event_ts");
+    sc_events_free(&a);
+
+    /* Slack's 40,000 characters of text, emoji included, pass whole */
+    big = long_message(10000, &len);
+
+    if (big != NULL) {
+        is_int(parse_req(big, len, HDR_JSON, &a), SC_PARSE_OK,
+               "40,000 bytes of emoji: parses");
+        ok(a.nevents == 1 && a.events[0].text != NULL
+           && strlen(a.events[0].text) == 4 * 10000 + 74
+           && a.events[0].answerable,
+           "40,000 bytes of emoji: the text whole");
+        sc_events_free(&a);
+
+    } else {
+        ok(0, "long text: fixture");
+    }
+
+    free(big);
+}
+
+
+/* interactivity as Slack posts it: payload=<JSON> */
+static void
+test_real_interactions(void)
+{
+    sc_event_t   *ev;
+    sc_answer_t   a;
+    sc_events_t   evs;
+
+    ev = one_event("block_actions_button.form", HDR_FORM, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "interaction", "button: type");
+        is_str(ev->text, "Talk to a person",
+               "button without value: its label, not the bot's message");
+        is_str(ev->thread_id, "D024BE91L", "button: DM channel");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "button: in a DM");
+        is_int(ev->occurred_ms, 1718041200654LL, "button: action_ts");
+        is_str(ev->external_id,
+               "12466734323.1395872398.c0ffee00c0ffee00c0ffee00c0ffee00",
+               "button: trigger_id");
+        is_int(inline_answer(&evs, "x", &a), 1, "button: answer");
+        ok(a.status == 200 && a.body == NULL, "button: empty 200");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("view_submission_rich.form", HDR_FORM, &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "2024-06-10 payments exports Card was charged twice"
+               " for one order\nPayment failed, please retry",
+               "rich modal: date, choices, rich text; no ids, no nulls");
+        is_str(ev->author_handle, "lena.k", "rich modal: user");
+        ok(ev->thread_id == NULL, "rich modal: no channel");
+        is_int(ev->answerable, 1, "rich modal: answerable");
+        is_int(inline_answer(&evs, "x", &a), 1, "rich modal: answer");
+        ok(a.status == 200 && a.body_len == 0,
+           "rich modal: empty 200 closes the modal");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("message_action.form", HDR_FORM, &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "Still waiting on my refund, it has been 10 days",
+               "message shortcut: the message it was used on");
+        is_str(ev->author_id, "U0AGENT001", "message shortcut: user");
+        is_str(ev->author_handle, "ops.agent",
+               "message shortcut: name is the handle");
+        is_str(ev->thread_id, "C0LAN2Q65", "message shortcut: channel");
+        is_int(ev->occurred_ms, 1718041400112LL, "message shortcut: time");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("shortcut.form", HDR_FORM, &evs);
+    if (ev != NULL) {
+        is_str(ev->type, "interaction", "global shortcut: type");
+        ok(ev->text == NULL, "global shortcut: no words");
+        ok(ev->thread_id == NULL, "global shortcut: no channel");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE,
+               "global shortcut: private");
+        is_str(ev->external_id,
+               "12466734323.1395872398.0ddba11c0ddba11c0ddba11c0ddba11c",
+               "global shortcut: trigger_id");
+    }
+
+    sc_events_free(&evs);
+
+    ev = one_event("slash_command_grid.form", HDR_FORM, &evs);
+    if (ev != NULL) {
+        is_str(ev->text, "/support la facture \xe2\x84\x96 F-2024-77 est "
+               "fausse \xf0\x9f\x98\xa4 & personne ne r\xc3\xa9pond",
+               "grid command: UTF-8 and emoji decoded");
+        is_str(ev->author_id, "W07GRIDUSR", "grid command: user");
+        is_int(ev->visibility, SC_VISIBILITY_PUBLIC, "grid command: channel");
+        is_int(inline_answer(&evs, "Merci, nous regardons.", &a), 1,
+               "grid command: answer");
+        ok(body_is(&a, "{\"response_type\":\"ephemeral\",\"text\":"
+                   "\"Merci, nous regardons.\"}"),
+           "grid command: ephemeral reply");
+        sc_answer_free(&a);
+    }
+
+    sc_events_free(&evs);
+}
+
+
 static void
 test_bad_input(void)
 {
@@ -522,6 +952,9 @@ main(void)
     test_other_events();
     test_commands();
     test_interactions();
+    test_real_messages();
+    test_redelivery();
+    test_real_interactions();
     test_bad_input();
 
     return done_platform_testing();
