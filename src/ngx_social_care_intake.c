@@ -994,12 +994,16 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 
     slcf = ngx_http_get_module_loc_conf(r, ngx_social_care_module);
 
-    if (slcf->platform->inline_answer && ctx->events.nevents
-        && !ctx->spooled)
-    {
-        /* a duplicate, or an author in the reply cooldown, gets none */
+    if (slcf->platform->inline_answer && ctx->events.nevents) {
+        /*
+         * A duplicate, or an author in the reply cooldown, gets none.
+         * Spooled: none either (the reply waits in the spool as pending,
+         * for the worker), but still the platform's own acknowledgement:
+         * a Discord interaction or a Twilio webhook answered with our
+         * JSON counts as failed there.
+         */
         for (i = 0; i < ctx->events.nevents; i++) {
-            if (!results[i].replied) {
+            if (ctx->spooled || results == NULL || !results[i].replied) {
                 sc_reply_free(&ctx->replies[i]);
             }
         }

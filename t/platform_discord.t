@@ -443,6 +443,35 @@ $r = $t->request('GET', '/hooks/discord');
 is($r->{status}, 405, 'GET: 405');
 is(count(), $n, 'nothing stored for them');
 
+# the database down, the spool on: still Discord's own acknowledgement (an
+# ephemeral deferral; our JSON would count as a failed interaction), and
+# the command stored once when the spool is replayed
+
+{
+    my $spool = $t->dir . '/spool';
+    $t->nginx_stop;
+    $t->nginx_start(locations => <<'EOF', http => "    social_care_spool $spool;\n");
+        location = /hooks/discord {
+            social_care discord;
+            social_care_public_key_file discord.key;
+        }
+EOF
+    $t->pg_stop;
+    ($body, $id) = fresh();
+    $r = post($body);
+    is($r->{status}, 200, 'spooled command: 200');
+    is_deeply($r->{json}, { type => 5, data => { flags => 64 } },
+              'spooled command: an ephemeral deferral, not our JSON');
+    $t->pg_start;
+    my $deadline = time + 20;
+    sleep 0.2 while time < $deadline && !row($id);
+    ok(row($id), 'spooled command: stored when the database is back');
+    my $replies = reply_of($id);
+    is(scalar @$replies, 1, 'spooled command: its holding reply stored');
+    is($replies->[0]{status}, 'pending',
+       'spooled command: ... pending, for the worker');
+}
+
 my $log = $t->error_log;
 unlike($log, qr/\[(?:alert|crit|emerg)\]|exited on signal/,
        'no alert, crit or crash in error.log');
