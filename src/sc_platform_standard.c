@@ -10,14 +10,19 @@
  *
  * The body is the sender's own JSON; "type"/"timestamp"/"data" is only a
  * convention, so every field is optional except the webhook-id header,
- * the dedupe key the specification gives every message.  One webhook is
- * one event.
+ * the dedupe key the specification gives every message (the same on each
+ * retry, whatever its timestamp and signatures).  One webhook is one
+ * event.  The words, the person and the thread are looked for where
+ * senders put them (data.text, data.message.content, data.sender, data.
+ * conversation.id, ..., or the body itself when it has no "data"); only a
+ * type naming a new message or comment is answered.
  *
  * Pure C and jansson, no nginx types.
  */
 
 
 #include <string.h>
+#include <strings.h>
 
 #include "sc_platform.h"
 #include "sc_json.h"
@@ -29,16 +34,48 @@
 #define SC_STANDARD_TYPE_MAX  64
 
 
+static sc_parse_rc_e sc_standard_load_wide(const sc_request_t *rq,
+    sc_events_t *out, json_t **doc, char *err, size_t errlen);
 static const char *sc_standard_first(json_t *v, const char **paths);
+static json_t *sc_standard_first_object(json_t *v, const char **paths);
+static json_t *sc_standard_first_id(json_t *v, const char **paths);
+static int sc_standard_answerable(const char *type);
 
+
+/* the event's name: the specification's "type", or what senders use */
+static const char  *sc_standard_type_paths[] = {
+    "type", "event_type", "eventType", "event", NULL
+};
 
 /* where senders put the words and the person, most common first */
 static const char  *sc_standard_text_paths[] = {
-    "text", "message", "body", "message.text", "message.body", NULL
+    "text", "message", "body", "content", "message.text", "message.body",
+    "message.content", NULL
+};
+
+static const char  *sc_standard_author_paths[] = {
+    "author", "user", "sender", "from", "customer", "contact", NULL
 };
 
 static const char  *sc_standard_thread_paths[] = {
-    "thread_id", "conversation_id", "ticket_id", NULL
+    "thread_id", "conversation_id", "ticket_id", "thread.id",
+    "conversation.id", "ticket.id", NULL
+};
+
+static const char  *sc_standard_time_paths[] = {
+    "timestamp", "created_at", "createdAt", "occurred_at", NULL
+};
+
+/*
+ * Words in a type that say the event is no new message from a customer:
+ * "message.delivered", "message.updated", "message.attempt.exhausted"
+ * (Svix's own), "conversation.message.read", ...
+ */
+static const char  *sc_standard_not_new[] = {
+    "sent", "outbound", "outgoing", "delivered", "read", "seen", "failed",
+    "failing", "bounced", "queued", "updated", "edited", "changed",
+    "deleted", "removed", "status", "attempt", "exhausted", "recovered",
+    "reaction", "reacted", "typing", NULL
 };
 
 
@@ -46,8 +83,8 @@ static sc_parse_rc_e
 sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen)
 {
-    json_t         *doc, *data, *author, *thread;
-    const char     *id, *type, *vis, *name, **path;
+    json_t         *doc, *data, *author;
+    const char     *id, *type, *vis, *name;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
 
@@ -61,6 +98,10 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
 
     rc = sc_json_load_object(rq->body, rq->body_len, out, &doc, err,
                              errlen);
+    if (rc == SC_PARSE_BAD_JSON) {
+        rc = sc_standard_load_wide(rq, out, &doc, err, errlen);
+    }
+
     if (rc != SC_PARSE_OK) {
         return rc;
     }
@@ -71,7 +112,7 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
         return sc_json_fail(out, SC_PARSE_INVALID, err, errlen);
     }
 
-    type = sc_json_str(doc, "type");
+    type = sc_standard_first(doc, sc_standard_type_paths);
     if (type == NULL || type[0] == '\0'
         || strlen(type) > SC_STANDARD_TYPE_MAX)
     {
@@ -83,14 +124,15 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
         return sc_json_fail(out, rc, err, errlen);
     }
 
+    /* the payload is "data" by the specification; some send it bare */
     data = json_object_get(doc, "data");
+    if (data == NULL) {
+        data = doc;
+    }
 
     ev->text = sc_standard_first(data, sc_standard_text_paths);
 
-    author = json_object_get(data, "author");
-    if (!json_is_object(author)) {
-        author = json_object_get(data, "user");
-    }
+    author = sc_standard_first_object(data, sc_standard_author_paths);
 
     ev->author_id = sc_json_id_str(out, json_object_get(author, "id"));
     ev->author_name = sc_json_str(author, "name");
@@ -99,30 +141,77 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
         ev->author_handle = sc_json_str(author, "username");
     }
 
-    thread = NULL;
-    for (path = sc_standard_thread_paths; *path && thread == NULL; path++) {
-        thread = json_object_get(data, *path);
-    }
-
-    ev->thread_id = sc_json_id_str(out, thread);
+    ev->thread_id = sc_json_id_str(out,
+                                   sc_standard_first_id(data,
+                                                  sc_standard_thread_paths));
 
     vis = sc_json_str(data, "visibility");
     ev->visibility = (vis != NULL && strcmp(vis, "public") == 0)
                      ? SC_VISIBILITY_PUBLIC : SC_VISIBILITY_PRIVATE;
 
-    ev->occurred_ms = sc_json_time_ms(json_object_get(doc, "timestamp"),
+    ev->occurred_ms = sc_json_time_ms(sc_standard_first_id(doc,
+                                                  sc_standard_time_paths),
                                       SC_TIME_AUTO);
+    if (ev->occurred_ms == 0 && data != doc) {
+        ev->occurred_ms = sc_json_time_ms(sc_standard_first_id(data,
+                                                  sc_standard_time_paths),
+                                          SC_TIME_AUTO);
+    }
 
     /* "message.created", "conversation.message": a customer wrote */
-    ev->answerable = (strstr(type, "message") != NULL && ev->text != NULL);
+    ev->answerable = ev->text != NULL && sc_standard_answerable(type);
 
+    /*
+     * webhook-id is the same on every retry of a message.  An unusable
+     * one still dedupes: the body hashes the same when resent.
+     */
     id = sc_json_keep_header(out, rq, name, SC_EXTERNAL_ID_MAX - 1);
 
-    /* an unusable id still dedupes: the body hashes the same when resent */
     rc = (id != NULL) ? sc_json_set_id(ev, id)
                       : sc_json_set_id_hash(ev, NULL);
 
     return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
+}
+
+
+/*
+ * The sender's JSON is anyone's: an integer beyond 64 bits (JavaScript
+ * writes 1e20 in digits) makes jansson refuse the whole body, and a 400
+ * makes the sender retry it for days.  Such a body is read again with
+ * every integer as a real: ids given as numbers are then lost, the
+ * message is not.  What is no JSON object either way stays refused, with
+ * the first reading's words.
+ */
+static sc_parse_rc_e
+sc_standard_load_wide(const sc_request_t *rq, sc_events_t *out,
+    json_t **doc, char *err, size_t errlen)
+{
+    json_t  *root;
+
+    if (rq->body == NULL || rq->body_len == 0) {
+        return SC_PARSE_BAD_JSON;
+    }
+
+    root = json_loadb((const char *) rq->body, rq->body_len,
+                      JSON_DECODE_INT_AS_REAL, NULL);
+
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return SC_PARSE_BAD_JSON;
+    }
+
+    /* sc_json_adopt() steals root, also when it fails */
+    if (sc_json_adopt(out, root) != SC_PARSE_OK) {
+        return sc_json_fail(out, SC_PARSE_NOMEM, err, errlen);
+    }
+
+    *doc = root;
+
+    if (err != NULL && errlen > 0) {
+        err[0] = '\0';
+    }
+
+    return SC_PARSE_OK;
 }
 
 
@@ -140,6 +229,96 @@ sc_standard_first(json_t *v, const char **paths)
     }
 
     return NULL;
+}
+
+
+/* the first of paths under v that is an object */
+static json_t *
+sc_standard_first_object(json_t *v, const char **paths)
+{
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t  *o;
+
+    for ( /* void */ ; *paths != NULL; paths++) {
+        o = sc_json_path(v, *paths);
+        if (json_is_object(o)) {
+            return o;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* the first of paths under v that is present at all (not null) */
+static json_t *
+sc_standard_first_id(json_t *v, const char **paths)
+{
+    /* cppcheck-suppress variableScope ; nginx style: locals at the top */
+    json_t  *o;
+
+    for ( /* void */ ; *paths != NULL; paths++) {
+        o = sc_json_path(v, *paths);
+        if (o != NULL && !json_is_null(o)) {
+            return o;
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A type that names a message or comment ("message.created",
+ * "community.message.posted", "comment.created", "MessageCreated") and
+ * no word of sc_standard_not_new.  Words are split on anything but
+ * letters and digits and before a capital after a small letter, and
+ * compared ignoring case.
+ */
+static int
+sc_standard_answerable(const char *type)
+{
+    size_t        n;
+    unsigned      noun;
+    const char   *p, *w, **nn;
+
+    noun = 0;
+
+    for (p = type; *p != '\0'; p += n) {
+        n = 0;
+
+        while (p[n] != '\0'
+               && ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z')
+                   || (p[n] >= '0' && p[n] <= '9'))
+               && !(n > 0 && p[n] >= 'A' && p[n] <= 'Z'
+                    && p[n - 1] >= 'a' && p[n - 1] <= 'z'))
+        {
+            n++;
+        }
+
+        if (n == 0) {
+            n = 1;
+            continue;
+        }
+
+        w = p;
+
+        if ((n == 7 && strncasecmp(w, "message", 7) == 0)
+            || (n == 8 && strncasecmp(w, "messages", 8) == 0)
+            || (n == 7 && strncasecmp(w, "comment", 7) == 0))
+        {
+            noun = 1;
+            continue;
+        }
+
+        for (nn = sc_standard_not_new; *nn != NULL; nn++) {
+            if (strlen(*nn) == n && strncasecmp(w, *nn, n) == 0) {
+                return 0;
+            }
+        }
+    }
+
+    return noun;
 }
 
 

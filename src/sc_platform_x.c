@@ -11,7 +11,13 @@
  *                                    typing and read indicators,
  *                                    tweet_delete_events, user_event,
  *                                    replay_job_status
- *   Filtered stream webhooks (v2)    data (+ includes.users)
+ *   Filtered stream webhooks (v2)    data (+ includes.users); reposts
+ *                                    are retweets
+ *
+ * Ids come as strings ("id_str") and as 64-bit integers that JavaScript
+ * rounds: the strings first, else the integers in full.  Times come as
+ * timestamp_ms (number or string), created_at in v1.1's own format, ISO
+ * 8601 or epoch milliseconds.
  *
  * Whatever is not understood becomes one "unsupported" event: a webhook
  * is acknowledged only once it is stored, so nothing may vanish here.
@@ -31,6 +37,7 @@
 #define SC_X_CRC_MAX        512         /* X's tokens are ~48 chars */
 #define SC_X_MAC_MAX        64
 #define SC_X_B64_MAX        (4 * ((SC_X_MAC_MAX + 2) / 3) + 1)
+#define SC_X_ID_MAX         32          /* an int64 in decimal, and more */
 
 /* sc_json_name_t.flags */
 #define SC_X_PRIVATE        0x01
@@ -45,6 +52,7 @@ typedef struct {
     json_t             *doc;
     const char         *brand;      /* for_user_id: the subscribed account */
     json_t             *users;      /* DM payloads: id -> user object */
+    json_t             *apps;       /* DM payloads: id -> app object */
     unsigned            blocked:1;  /* user_has_blocked: cannot answer */
 } sc_x_ctx_t;
 
@@ -79,8 +87,13 @@ static sc_parse_rc_e sc_x_user_event(sc_x_ctx_t *ctx, json_t *item);
 static sc_parse_rc_e sc_x_replay(sc_x_ctx_t *ctx, json_t *item);
 static sc_parse_rc_e sc_x_post(sc_x_ctx_t *ctx, json_t *item);
 static void sc_x_author(sc_x_ctx_t *ctx, sc_event_t *ev, json_t *user);
+static json_t *sc_x_dm_user(sc_x_ctx_t *ctx, const char *id);
 static void sc_x_followers(sc_event_t *ev, json_t *user);
 static const char *sc_x_user_id(sc_x_ctx_t *ctx, json_t *user);
+static const char *sc_x_id(json_t *obj, const char *str_key,
+    const char *int_key, char *buf, size_t size);
+static unsigned sc_x_true(json_t *v);
+static int64_t sc_x_time_ms(json_t *item);
 static int64_t sc_x_created_at_ms(const char *s);
 
 
@@ -223,10 +236,15 @@ sc_x_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
     ctx.doc = doc;
     ctx.brand = sc_json_str(doc, "for_user_id");
     ctx.users = json_object_get(doc, "users");
+    ctx.apps = json_object_get(doc, "apps");
 
-    v = json_object_get(doc, "user_has_blocked");
-    ctx.blocked = json_is_true(v) || sc_json_same(json_string_value(v),
-                                                  "true");
+    /*
+     * Mentions carry "user_has_blocked" (X sends it as the string "false"
+     * as often as the boolean) or, when true, "is_blocked_by": either way
+     * the two accounts block each other and an answer cannot go out
+     */
+    ctx.blocked = sc_x_true(json_object_get(doc, "user_has_blocked"))
+                  || sc_x_true(json_object_get(doc, "is_blocked_by"));
 
     seen = 0;
     unknown = 0;
@@ -287,20 +305,30 @@ sc_x_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
 static sc_parse_rc_e
 sc_x_tweet(sc_x_ctx_t *ctx, json_t *item)
 {
+    json_t         *rt;
     const char     *id, *reply_to, *type, *text;
-    unsigned        retweet;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
+    char            num[SC_X_ID_MAX];
 
     id = sc_json_str(item, "id_str");
     if (id == NULL) {
         id = sc_json_id_str(ctx->out, json_object_get(item, "id"));
     }
 
-    reply_to = sc_json_str(item, "in_reply_to_status_id_str");
-    retweet = json_is_object(json_object_get(item, "retweeted_status"));
+    /* the numeric ids lose precision in JavaScript: the _str ones first */
+    reply_to = sc_x_id(item, "in_reply_to_status_id_str",
+                       "in_reply_to_status_id", num, sizeof(num));
+    if (reply_to == num) {
+        reply_to = sc_json_keep(ctx->out, num, strlen(num));
+    }
 
-    if (retweet) {
+    rt = json_object_get(item, "retweeted_status");
+    if (!json_is_object(rt)) {
+        rt = NULL;
+    }
+
+    if (rt != NULL) {
         type = "retweet";
 
     } else if (reply_to != NULL) {
@@ -328,28 +356,37 @@ sc_x_tweet(sc_x_ctx_t *ctx, json_t *item)
 
     sc_x_author(ctx, ev, json_object_get(item, "user"));
 
-    ev->thread_id = reply_to ? reply_to : id;
+    /* a retweet belongs with the tweet it repeats */
+    ev->thread_id = reply_to;
+
+    if (rt != NULL) {
+        ev->thread_id = sc_json_str(rt, "id_str");
+        if (ev->thread_id == NULL) {
+            ev->thread_id = sc_json_id_str(ctx->out,
+                                           json_object_get(rt, "id"));
+        }
+    }
+
+    if (ev->thread_id == NULL) {
+        ev->thread_id = id;
+    }
+
     ev->visibility = SC_VISIBILITY_PUBLIC;
     ev->from_brand = sc_json_same(ev->author_id, ctx->brand);
-    ev->answerable = !ev->from_brand && !retweet && !ctx->blocked;
-
-    ev->occurred_ms = sc_json_time_ms(json_object_get(item, "timestamp_ms"),
-                                      SC_TIME_MS);
-    if (ev->occurred_ms == 0) {
-        ev->occurred_ms = sc_x_created_at_ms(sc_json_str(item,
-                                                         "created_at"));
-    }
+    ev->answerable = !ev->from_brand && rt == NULL && !ctx->blocked;
+    ev->occurred_ms = sc_x_time_ms(item);
 
     return sc_json_set_id(ev, id);
 }
 
 
-/* does the tweet name the account id among its user_mentions? */
+/* does the tweet answer or name the account id among its user_mentions? */
 static unsigned
 sc_x_mentions(json_t *tweet, const char *id)
 {
     size_t       i, k;
     json_t      *list;
+    char         num[SC_X_ID_MAX];
     static const char  *paths[] = {
         "extended_tweet.entities.user_mentions", "entities.user_mentions"
     };
@@ -358,7 +395,10 @@ sc_x_mentions(json_t *tweet, const char *id)
         return 0;
     }
 
-    if (sc_json_same(sc_json_str(tweet, "in_reply_to_user_id_str"), id)) {
+    if (sc_json_same(sc_x_id(tweet, "in_reply_to_user_id_str",
+                             "in_reply_to_user_id", num, sizeof(num)),
+                     id))
+    {
         return 1;
     }
 
@@ -366,7 +406,8 @@ sc_x_mentions(json_t *tweet, const char *id)
         list = sc_json_path(tweet, paths[k]);
 
         for (i = 0; i < json_array_size(list); i++) {
-            if (sc_json_same(sc_json_str(json_array_get(list, i), "id_str"),
+            if (sc_json_same(sc_x_id(json_array_get(list, i), "id_str", "id",
+                                     num, sizeof(num)),
                              id))
             {
                 return 1;
@@ -382,7 +423,7 @@ sc_x_mentions(json_t *tweet, const char *id)
 static sc_parse_rc_e
 sc_x_dm(sc_x_ctx_t *ctx, json_t *item)
 {
-    json_t         *mc;
+    json_t         *mc, *user;
     const char     *sender, *recipient;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
@@ -405,13 +446,11 @@ sc_x_dm(sc_x_ctx_t *ctx, json_t *item)
 
     ev->author_id = sender;
 
-    if (sender != NULL) {
-        ev->author_handle = sc_json_str(json_object_get(ctx->users, sender),
-                                        "screen_name");
-        ev->author_name = sc_json_str(json_object_get(ctx->users, sender),
-                                      "name");
-        sc_x_followers(ev, json_object_get(ctx->users, sender));
-    }
+    user = sc_x_dm_user(ctx, sender);
+
+    ev->author_handle = sc_json_str(user, "screen_name");
+    ev->author_name = sc_json_str(user, "name");
+    sc_x_followers(ev, user);
 
     ev->text = sc_json_path_str(mc, "message_data.text");
     ev->from_brand = sc_json_same(sender, ctx->brand);
@@ -442,12 +481,15 @@ sc_x_favorite(sc_x_ctx_t *ctx, json_t *item)
     sc_x_author(ctx, ev, json_object_get(item, "user"));
 
     tweet = sc_json_path_str(item, "favorited_status.id_str");
+    if (tweet == NULL) {
+        tweet = sc_json_id_str(ctx->out,
+                               sc_json_path(item, "favorited_status.id"));
+    }
 
     ev->thread_id = tweet;
     ev->visibility = SC_VISIBILITY_PUBLIC;
     ev->from_brand = sc_json_same(ev->author_id, ctx->brand);
-    ev->occurred_ms = sc_json_time_ms(json_object_get(item, "timestamp_ms"),
-                                      SC_TIME_MS);
+    ev->occurred_ms = sc_x_time_ms(item);
 
     return sc_json_set_id(ev, sc_json_str(item, "id"));
 }
@@ -542,8 +584,7 @@ sc_x_delete(sc_x_ctx_t *ctx, json_t *item)
                                    sc_json_path(item, "status.id"));
     ev->visibility = SC_VISIBILITY_PUBLIC;
     ev->from_brand = sc_json_same(ev->author_id, ctx->brand);
-    ev->occurred_ms = sc_json_time_ms(json_object_get(item, "timestamp_ms"),
-                                      SC_TIME_MS);
+    ev->occurred_ms = sc_x_time_ms(item);
 
     parts[0] = sc_json_path(item, "status.id");
 
@@ -599,18 +640,34 @@ sc_x_replay(sc_x_ctx_t *ctx, json_t *item)
 /*
  * A v2 Post matched by a filtered stream rule.  Never answerable: X's
  * automation rules forbid unsolicited automated replies to posts found by
- * search, so these are for people to look at.
+ * search, so these are for people to look at.  A repost (referenced_tweets
+ * "retweeted") repeats someone else's words: filed as a retweet, in the
+ * thread of the post it repeats.
  */
 static sc_parse_rc_e
 sc_x_post(sc_x_ctx_t *ctx, json_t *item)
 {
     size_t          i;
-    json_t         *users, *u;
-    const char     *id, *author;
+    json_t         *users, *u, *refs;
+    const char     *id, *author, *type, *repost;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
 
-    rc = sc_json_event(ctx->out, SC_X_CHANNEL, "post", item, &ev);
+    refs = json_object_get(item, "referenced_tweets");
+    repost = NULL;
+
+    for (i = 0; i < json_array_size(refs); i++) {
+        u = json_array_get(refs, i);
+
+        if (sc_json_same(sc_json_str(u, "type"), "retweeted")) {
+            repost = sc_json_str(u, "id");
+            break;
+        }
+    }
+
+    type = (i < json_array_size(refs)) ? "retweet" : "post";
+
+    rc = sc_json_event(ctx->out, SC_X_CHANNEL, type, item, &ev);
     if (rc != SC_PARSE_OK) {
         return rc;
     }
@@ -624,7 +681,7 @@ sc_x_post(sc_x_ctx_t *ctx, json_t *item)
     }
 
     ev->author_id = author;
-    ev->thread_id = sc_json_str(item, "conversation_id");
+    ev->thread_id = repost ? repost : sc_json_str(item, "conversation_id");
     if (ev->thread_id == NULL) {
         ev->thread_id = id;
     }
@@ -661,6 +718,31 @@ sc_x_author(sc_x_ctx_t *ctx, sc_event_t *ev, json_t *user)
 }
 
 
+/*
+ * The user object of a DM participant: from "users", keyed by id.  X's own
+ * documented sample nests the users inside "apps"; an object found there
+ * under the id counts only when it is a user (it has a screen_name).
+ */
+static json_t *
+sc_x_dm_user(sc_x_ctx_t *ctx, const char *id)
+{
+    json_t  *user;
+
+    if (id == NULL) {
+        return NULL;
+    }
+
+    user = json_object_get(ctx->users, id);
+    if (json_is_object(user)) {
+        return user;
+    }
+
+    user = json_object_get(ctx->apps, id);
+
+    return (sc_json_str(user, "screen_name") != NULL) ? user : NULL;
+}
+
+
 static void
 sc_x_followers(sc_event_t *ev, json_t *user)
 {
@@ -686,6 +768,75 @@ sc_x_user_id(sc_x_ctx_t *ctx, json_t *user)
     id = sc_json_str(user, "id_str");
 
     return id ? id : sc_json_id_str(ctx->out, json_object_get(user, "id"));
+}
+
+
+/*
+ * An id that X sends twice, as "<key>_str" and as a 64-bit integer: the
+ * string, else the integer in decimal (exact: jansson keeps 64 bits) in
+ * buf; NULL when neither is there or the string is empty
+ */
+static const char *
+sc_x_id(json_t *obj, const char *str_key, const char *int_key, char *buf,
+    size_t size)
+{
+    json_t      *v;
+    const char  *s;
+
+    s = sc_json_str(obj, str_key);
+    if (s != NULL) {
+        return (s[0] != '\0') ? s : NULL;
+    }
+
+    v = json_object_get(obj, int_key);
+
+    if (json_is_string(v)) {
+        s = json_string_value(v);
+        return (s[0] != '\0') ? s : NULL;
+    }
+
+    if (!json_is_integer(v)) {
+        return NULL;
+    }
+
+    (void) snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+
+    return buf;
+}
+
+
+/* X's flags come as booleans and as the strings "true" and "false" */
+static unsigned
+sc_x_true(json_t *v)
+{
+    return json_is_true(v) || sc_json_same(json_string_value(v), "true");
+}
+
+
+/*
+ * When a tweet, like or delete happened: timestamp_ms (a number or a
+ * string of epoch milliseconds), else created_at as v1.1 writes it
+ * ("Wed Oct 10 20:19:24 +0000 2018"), as ISO 8601, or as epoch digits
+ */
+static int64_t
+sc_x_time_ms(json_t *item)
+{
+    json_t   *v;
+    int64_t   t;
+
+    t = sc_json_time_ms(json_object_get(item, "timestamp_ms"), SC_TIME_MS);
+    if (t > 0) {
+        return t;
+    }
+
+    v = json_object_get(item, "created_at");
+
+    t = sc_x_created_at_ms(json_string_value(v));
+    if (t > 0) {
+        return t;
+    }
+
+    return sc_json_time_ms(v, SC_TIME_AUTO);
 }
 
 

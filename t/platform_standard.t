@@ -178,6 +178,53 @@ check_row('ticket updated', $ev, event_type => 'ticket.updated',
                     'svix test payload') };
 check_row('svix test payload', $ev, event_type => 'event', text => undef);
 
+# shapes other senders use: nested sender and conversation, 64-bit ids
+
+$body = $t->fixture('standard/message_received_nested.json');
+($ev) = @{ accepted(post($body, id => 'msg_2hZ9Yk3RzQ'), 1, 'nested') };
+like($ev->{reply}{text} // '', $REPLY, 'nested: reply');
+check_row('nested', $ev,
+    event_type    => 'conversation.message.received',
+    thread_id     => '1799123456789000001',
+    author_id     => '9007199254740993',
+    author_name   => 'Maya Okafor',
+    author_handle => 'mokafor',
+    visibility    => 'private',
+    text          => 'My card was declined three times but the money left '
+                     . 'my account. Order 55121.',
+    occurred_ms   => 1718036100000);
+
+# the retry: v1a entries first, another time, the same webhook-id
+my $rts = time - 30;
+my ($dup2) = @{ accepted(post($body, id => 'msg_2hZ9Yk3RzQ', ts => $rts,
+                              sig => 'v1a,' . ('A' x 86) . '== '
+                              . standard_signature($secret, 'msg_2hZ9Yk3RzQ',
+                                                   $rts, $body)), 1,
+                         'nested retry') };
+ok($dup2->{duplicate}, 'nested retry: duplicate');
+
+# the brand's own message delivered, a user created: no reply
+
+($ev) = @{ accepted(post($t->fixture('standard/message_delivered.json'),
+                         id => 'msg_delivered_0001'), 1,
+                    'message.delivered') };
+ok(!defined $ev->{reply}, 'message.delivered: no reply');
+check_row('message.delivered', $ev, event_type => 'message.delivered');
+
+($ev) = @{ accepted(post($t->fixture('standard/user_created_epoch_ms.json'),
+                         id => 'msg_user_0001'), 1, 'user.created') };
+ok(!defined $ev->{reply}, 'user.created: no reply');
+check_row('user.created', $ev, text => undef, occurred_ms => 1718036400456);
+
+# no "data": the body is the payload
+
+($ev) = @{ accepted(post($t->fixture('standard/bare_message.json'),
+                         id => 'msg_bare_msg_0001'), 1, 'bare payload') };
+like($ev->{reply}{text} // '', $REPLY, 'bare payload: reply');
+check_row('bare payload', $ev, event_type => 'new_message',
+          author_id => 'u-3391', thread_id => 't-3391-1',
+          occurred_ms => 1718029800000);
+
 # the key file may hold the base64 without whsec_
 
 $body = '{"type":"message.created","data":{"text":"bare key"}}';

@@ -265,6 +265,86 @@ check_row('undelivered', 'SMf0e1d2c3b4a5968778695a4b3c2d1e0f:undelivered',
 is(scalar @{ reply_of('SM7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d:delivered') }, 0,
    'status: no reply stored');
 
+# MMS: media only, an empty Body; still a customer's message
+
+$body = $t->fixture('twilio/mms_inbound.form');
+is(twiml(post($body), 'MMS'), stored_reply('MM3b2a1908f7e6d5c4b3a29180f7e6d5c4'),
+   'MMS: reply');
+check_row('MMS', 'MM3b2a1908f7e6d5c4b3a29180f7e6d5c4',
+    channel    => 'sms',
+    event_type => 'message',
+    author_id  => '+15035550177',
+    text       => '');
+
+# WhatsApp quick-reply button, 4-byte UTF-8 in the profile name
+
+$body = $t->fixture('twilio/whatsapp_button.form');
+is(twiml(post($body), 'WhatsApp button'),
+   stored_reply('SM7c6b5a4938271605f4e3d2c1b0a99887'), 'WhatsApp button: reply');
+check_row('WhatsApp button', 'SM7c6b5a4938271605f4e3d2c1b0a99887',
+    channel     => 'whatsapp',
+    author_name => "Jo\x{e3}o \x{1F69A}",
+    thread_id   => 'whatsapp:+351912345678',
+    text        => 'Falar com um agente');
+
+# '+' spaces, UTF-8, CR LF and unknown repeated parameters
+
+$body = $t->fixture('twilio/sms_utf8.form');
+twiml(post($body), 'UTF-8 SMS');
+check_row('UTF-8 SMS', 'SM6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d',
+    text => "Caf\x{e9} order #7 & 50% off? 100+ items \x{2014} "
+            . "na\x{ef}ve \x{1F621}\r\nline two");
+
+# STOP: Twilio answers it and blocks what follows; we store it, silently
+
+$n = count();
+empty_twiml(post($t->fixture('twilio/sms_stop.form')), 'STOP');
+check_row('STOP', 'SM4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b',
+          event_type => 'opt_out', text => ' Stop ');
+is(scalar @{ reply_of('SM4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b') }, 0,
+   'STOP: no reply stored');
+empty_twiml(post($t->fixture('twilio/sms_optout_advanced.form')),
+            'OptOutType=STOP');
+check_row('OptOutType=STOP', 'SM5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c',
+          event_type => 'opt_out');
+is(count(), $n + 2, 'opt-outs: stored');
+
+# more status callbacks: queued, legacy SmsStatus alone, WhatsApp read
+
+for my $c ([ 'status_queued.form',
+             'SM8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e:queued' ],
+           [ 'status_sent_legacy.form',
+             'SM8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e:sent' ],
+           [ 'status_read_whatsapp.form',
+             'SM9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f:read' ])
+{
+    empty_twiml(post($t->fixture("twilio/$c->[0]")), $c->[0]);
+    check_row($c->[0], $c->[1], event_type => 'status', text => undef);
+    is(scalar @{ reply_of($c->[1]) }, 0, "$c->[0]: no reply stored");
+}
+
+# Conversations: stored for people, answered "{}" (no TwiML there)
+
+$r = post($t->fixture('twilio/conversations_message_added.form'));
+is($r->{status}, 200, 'onMessageAdded: 200');
+like($r->{headers}{'content-type'} // '', qr{^application/json},
+     'onMessageAdded: JSON');
+is($r->{content}, '{}', 'onMessageAdded: {} changes nothing');
+check_row('onMessageAdded', 'IM1b2c3d4e5f60718293a4b5c6d7e8f90a',
+    channel     => 'whatsapp',
+    event_type  => 'message',
+    author_id   => 'whatsapp:+351912345678',
+    thread_id   => 'CH3d4e5f60718293a4b5c6d7e8f90a1b2c',
+    text        => 'A encomenda chegou partida',
+    occurred_ms => 1718035323456);
+is(scalar @{ reply_of('IM1b2c3d4e5f60718293a4b5c6d7e8f90a') }, 0,
+   'onMessageAdded: no holding reply');
+
+$r = post($t->fixture('twilio/conversations_delivery_updated.form'));
+is($r->{content}, '{}', 'onDeliveryUpdated: {}');
+check_row('onDeliveryUpdated', 'IM5f60718293a4b5c6d7e8f90a1b2c3d4e:delivered',
+          event_type => 'status', text => undef);
+
 # a voice webhook: kept, answered with empty TwiML
 
 $n = count();
@@ -280,7 +360,12 @@ $body = $t->fixture('twilio/event_streams.json');
 my $path = '/hooks/twilio-public?' . substr(twilio_json_url('', $body), 1);
 $n = count();
 empty_twiml(post($body, json => 1, path => $path), 'JSON with bodySHA256');
-is(count(), $n + 1, 'JSON with bodySHA256: stored');
+# the inbound message and the delivered status came as webhooks already:
+# only the voice CloudEvent is new
+is(count(), $n + 1, 'Event Streams: deduped against the webhooks');
+ok(row('SM1f0e8c4ab2d94c6e9f3a7b5d2c1e0f9a')
+   && row('SM7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d:delivered'),
+   'Event Streams: one row each for the message and its status');
 
 (my $tampered = $body) =~ s/Hi there/Hi therE/ or die;
 rejected(post($tampered, json => 1, path => $path), 'signature_mismatch',

@@ -254,6 +254,73 @@ check_row('v2 post', $ev,
 like($ev->{external_id}, qr/^unsupported:[0-9a-f]{64}$/,
      'unknown: kept as unsupported');
 
+# shapes X sends beyond the fixtures above
+
+@evs = @{ accepted(post($t->fixture('x/tweet_retweet_mention.json')), 1,
+                   'retweet of a mention') };
+ok(!defined $evs[0]{reply}, 'retweet of a mention: no reply');
+check_row('retweet of a mention', $evs[0],
+    event_type  => 'retweet',
+    external_id => '1800200300400500601',
+    thread_id   => '1800198000000000001',
+    from_brand  => 0,
+    visibility  => 'public');
+
+@evs = @{ accepted(post($t->fixture('x/tweet_brand_own.json')), 1,
+                   "brand's tweet") };
+ok(!defined $evs[0]{reply}, "brand's tweet: no reply");
+check_row("brand's tweet", $evs[0], from_brand => 1,
+          author_handle => 'AcmeSupport');
+
+@evs = @{ accepted(post($t->fixture('x/tweet_numeric_ids.json')), 2,
+                   'numeric ids') };
+is_deeply([ map { $_->{external_id} } @evs ],
+          [ qw(1799000000000000123 1799000000000000999) ],
+          'numeric ids: 64-bit ids exact in the answer');
+like($evs[0]{reply}{text} // '', $REPLY, 'numeric ids: reply answered');
+check_row('numeric ids', $evs[0],
+    event_type  => 'reply',
+    thread_id   => '1798999999999999999',
+    author_id   => '9007199254740993',
+    occurred_ms => 1718036400123);
+is(scalar @{ accepted(post($t->fixture('x/tweet_numeric_ids.json')), 2,
+                      'numeric ids again') }, 2, 'numeric ids: answered');
+is($t->value("select count(*) from social_care.events where platform = 'x' "
+             . "and external_id like '17990000000000%'"), 2,
+   'numeric ids: redelivery stored nothing new');
+
+@evs = @{ accepted(post($t->fixture('x/mention_blocked.json')), 1,
+                   'is_blocked_by') };
+ok(!defined $evs[0]{reply}, 'is_blocked_by: no reply');
+
+@evs = @{ accepted(post($t->fixture('x/dm_attachment.json')), 2,
+                   'dm with media and quick reply') };
+like($evs[0]{reply}{text} // '', $REPLY, 'dm with media: a reply');
+is($evs[0]{reply}{visibility}, 'private', 'dm with media: private');
+check_row('dm with media', $evs[0],
+    author_id     => '1459000000000000001',
+    author_handle => 'amara_nw',
+    visibility    => 'private',
+    occurred_ms   => 1718043000000);
+check_row('dm quick reply', $evs[1], text => 'Refund',
+          thread_id => '1459000000000000001');
+
+@evs = @{ accepted(post($t->fixture('x/dm_users_in_apps.json')), 1,
+                   'dm, users under apps') };
+check_row('dm, users under apps', $evs[0], author_handle => 'furiouscamper');
+
+@evs = @{ accepted(post($t->fixture('x/relations.json')), 4, 'relations') };
+is_deeply([ map { $_->{type} } @evs ], [ qw(unfollow unblock mute unmute) ],
+          'relations: types');
+ok(!(grep { defined $_->{reply} } @evs), 'relations: no replies');
+check_row('mute', $evs[2], from_brand => 1, visibility => 'private',
+          text => undef);
+
+($ev) = @{ accepted(post($t->fixture('x/v2_repost.json')), 1, 'v2 repost') };
+ok(!defined $ev->{reply}, 'v2 repost: no reply');
+check_row('v2 repost', $ev, event_type => 'retweet',
+          thread_id => '1346889436626259968');
+
 # signatures
 
 my $k = 0;

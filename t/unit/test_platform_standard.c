@@ -233,6 +233,32 @@ test_bad_input(void)
            "empty body is bad JSON");
     sc_events_free(&evs);
 
+    /* integers beyond 64 bits: the message kept, not a 400 */
+    is_int(parse_str("{\"type\":\"message.created\",\"timestamp\":"
+                     "1718036100,\"data\":{\"text\":\"refund?\","
+                     "\"amount\":12345678901234567000,\"author\":{"
+                     "\"id\":42}}}", hdr_id, &evs),
+           SC_PARSE_OK, "integer beyond 64 bits: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].text, "refund?", "integer beyond 64 bits: text");
+        is_str(evs.events[0].external_id, "msg_2ZqH8a5Rk1",
+               "integer beyond 64 bits: webhook-id");
+        is_int(evs.events[0].occurred_ms, 1718036100000LL,
+               "integer beyond 64 bits: time still read");
+        ok(evs.events[0].author_id == NULL,
+           "integer beyond 64 bits: numeric ids are lost, not invented");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"x\",\"n\":12345678901234567000,", hdr_id,
+                     &evs),
+           SC_PARSE_BAD_JSON, "big integer in broken JSON: still bad JSON");
+    ok(strncmp(err, "body is not valid JSON: ", 24) == 0,
+       "big integer in broken JSON: the first reading's words: %s", err);
+    sc_events_free(&evs);
+
     is_int(parse_str("[{\"type\":\"message.created\"}]", hdr_id, &evs),
            SC_PARSE_INVALID, "array root is invalid");
     is_str(err, "body is not a JSON object", "array root message");
@@ -308,6 +334,139 @@ test_determinism(void)
     sc_events_free(&b);
 }
 
+/* shapes real senders use beyond the fixtures above */
+static void
+test_sender_shapes(void)
+{
+    size_t        i;
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    char          body[256];
+    static const struct {
+        const char  *type;
+        int          answerable;
+    } types[] = {
+        { "message.created",             1 },
+        { "message.received",            1 },
+        { "conversation.message",        1 },
+        { "new_message",                 1 },
+        { "MessageCreated",              1 },
+        { "comment.created",             1 },
+        { "thread.message.created",      1 },
+        { "message.sent",                0 },
+        { "message.delivered",           0 },
+        { "message.read",                0 },
+        { "message.updated",             0 },
+        { "message.deleted",             0 },
+        { "message.attempt.exhausted",   0 },
+        { "messageStatusChanged",        0 },
+        { "ticket.updated",              0 },
+        { "invoice.paid",                0 },
+        { "messaging.thread.created",    0 }
+    };
+
+    is_int(parse_fixture("message_received_nested.json", hdr_id, &evs),
+           SC_PARSE_OK, "nested: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->external_id, "msg_2ZqH8a5Rk1", "nested: webhook-id");
+        is_str(ev->type, "conversation.message.received", "nested: type");
+        is_str(ev->text, "My card was declined three times but the money "
+               "left my account. Order 55121.",
+               "nested: text from message.content");
+        is_str(ev->author_id, "9007199254740993",
+               "nested: 2^53 + 1 author id, exact");
+        is_str(ev->author_name, "Maya Okafor", "nested: sender name");
+        is_str(ev->author_handle, "mokafor", "nested: sender username");
+        is_str(ev->thread_id, "1799123456789000001",
+               "nested: 64-bit conversation.id, exact");
+        is_int(ev->occurred_ms, 1718036100000LL, "nested: epoch seconds");
+        is_int(ev->answerable, 1, "nested: answerable");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "nested: private");
+
+    } else {
+        ok(0, "nested: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("user_created_epoch_ms.json", hdr_id, &evs),
+           SC_PARSE_OK, "epoch ms: parses");
+    ok(evs.nevents == 1 && evs.events[0].occurred_ms == 1718036400456LL
+       && !evs.events[0].answerable && evs.events[0].text == NULL,
+       "epoch ms: time in ms, no text, not answerable");
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("message_delivered.json", hdr_id, &evs),
+           SC_PARSE_OK, "message.delivered: parses");
+    ok(evs.nevents == 1 && evs.events[0].text != NULL
+       && !evs.events[0].answerable,
+       "message.delivered: the brand's words, not answered");
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("bare_message.json", hdr_id, &evs),
+           SC_PARSE_OK, "bare: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "new_message", "bare: event_type");
+        is_str(ev->text, "Ol\xc3\xa1, o site n\xc3\xa3o aceita o meu "
+               "c\xc3\xb3" "digo postal", "bare: top-level text");
+        is_str(ev->author_id, "u-3391", "bare: top-level user");
+        is_str(ev->author_handle, "ines.c", "bare: handle");
+        is_str(ev->thread_id, "t-3391-1", "bare: thread");
+        is_int(ev->occurred_ms, 1718029800000LL, "bare: created_at +02:00");
+        is_int(ev->answerable, 1, "bare: answerable");
+
+    } else {
+        ok(0, "bare: one event");
+    }
+
+    sc_events_free(&evs);
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        snprintf(body, sizeof(body), "{\"type\":\"%s\",\"data\":{\"text\":"
+                 "\"hi\"}}", types[i].type);
+        parse_str(body, hdr_id, &evs);
+        ok(evs.nevents == 1 && evs.events[0].answerable
+                               == (unsigned) types[i].answerable,
+           "type %s: %s", types[i].type,
+           types[i].answerable ? "answerable" : "not answerable");
+        sc_events_free(&evs);
+    }
+}
+
+
+/* the same webhook-id with another signature and time: the same id */
+static void
+test_redelivery(void)
+{
+    sc_events_t   a, b;
+    static const char  *first[] = {
+        "webhook-id", "msg_2hZ9Yk3RzQ",
+        "webhook-timestamp", "1718036400",
+        "webhook-signature", "v1,Zm9v v1a,YmFy",
+        NULL
+    };
+    static const char  *retry[] = {
+        "Webhook-Id", "msg_2hZ9Yk3RzQ",
+        "Webhook-Timestamp", "1718036700",
+        "Webhook-Signature", "v1a,cXV4 v1,YmF6",
+        NULL
+    };
+
+    parse_fixture("message_received_nested.json", first, &a);
+    parse_fixture("message_received_nested.json", retry, &b);
+
+    ok(a.nevents == 1 && same_ids(&a, &b)
+       && strcmp(a.events[0].external_id, "msg_2hZ9Yk3RzQ") == 0,
+       "redelivery: same webhook-id, same external id");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
 
 int
 main(void)
@@ -320,6 +479,8 @@ main(void)
     test_bad_input();
     test_wrong_types();
     test_determinism();
+    test_sender_shapes();
+    test_redelivery();
 
     return done_platform_testing();
 }

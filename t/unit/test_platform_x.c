@@ -374,6 +374,222 @@ test_v2(void)
     sc_events_free(&evs);
 }
 
+/* tweets as X sends them beyond the fixtures above */
+static void
+test_tweet_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    /* a customer retweets a complaint that mentions the brand */
+    is_int(parse_fixture("tweet_retweet_mention.json", NULL, &evs),
+           SC_PARSE_OK, "retweet of a mention: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "retweet", "retweet of a mention: a retweet");
+        is_str(ev->external_id, "1800200300400500601",
+               "retweet of a mention: id_str, not the rounded id");
+        is_str(ev->thread_id, "1800198000000000001",
+               "retweet of a mention: thread is the retweeted tweet");
+        is_int(ev->answerable, 0, "retweet of a mention: not answered");
+        is_int(ev->from_brand, 0, "retweet of a mention: a customer's");
+        is_int(ev->occurred_ms, 1718035512000LL,
+               "retweet of a mention: timestamp_ms");
+
+    } else {
+        ok(0, "retweet of a mention: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* the brand's own post, extended mode (full_text) */
+    is_int(parse_fixture("tweet_brand_own.json", NULL, &evs), SC_PARSE_OK,
+           "brand's tweet: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "tweet", "brand's tweet: a tweet");
+        is_int(ev->from_brand, 1, "brand's tweet: from_brand");
+        is_int(ev->answerable, 0, "brand's tweet: not answered");
+        ok(ev->text != NULL && strncmp(ev->text, "Service update:", 15) == 0,
+           "brand's tweet: full_text");
+        is_str(ev->author_handle, "AcmeSupport", "brand's tweet: handle");
+
+    } else {
+        ok(0, "brand's tweet: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* numeric ids only, beyond 2^53; created_at as epoch ms and ISO */
+    is_int(parse_fixture("tweet_numeric_ids.json", NULL, &evs), SC_PARSE_OK,
+           "numeric ids: parses");
+    is_int(evs.nevents, 2, "numeric ids: two events");
+
+    if (evs.nevents == 2) {
+        ev = &evs.events[0];
+        is_str(ev->external_id, "1799000000000000123",
+               "numeric ids: 64-bit id exact");
+        is_str(ev->type, "reply", "numeric ids: in_reply_to_status_id");
+        is_str(ev->thread_id, "1798999999999999999",
+               "numeric ids: replied-to id exact");
+        is_str(ev->author_id, "9007199254740993",
+               "numeric ids: 2^53 + 1 user id exact");
+        is_int(ev->author_followers, 87, "numeric ids: followers as string");
+        is_int(ev->occurred_ms, 1718036400123LL,
+               "numeric ids: created_at as epoch ms");
+        is_int(ev->answerable, 1, "numeric ids: answerable");
+
+        ev = &evs.events[1];
+        is_str(ev->type, "mention", "numeric ids: mention by numeric id");
+        is_str(ev->external_id, "1799000000000000999",
+               "numeric ids: second id exact");
+        is_int(ev->occurred_ms, 1718036400000LL,
+               "numeric ids: created_at as ISO 8601");
+    }
+
+    sc_events_free(&evs);
+
+    /* is_blocked_by: stored, not answered */
+    is_int(parse_fixture("mention_blocked.json", NULL, &evs), SC_PARSE_OK,
+           "is_blocked_by: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "mention") == 0
+       && !evs.events[0].answerable,
+       "is_blocked_by: a mention nobody answers automatically");
+    sc_events_free(&evs);
+
+    /* user_has_blocked "false", the string X sends: still answered */
+    is_int(parse_str("{\"for_user_id\":\"1\",\"user_has_blocked\":\"false\","
+                     "\"tweet_create_events\":[{\"id_str\":\"8\",\"text\":"
+                     "\"@b hi\",\"user\":{\"id_str\":\"9\"},\"entities\":{"
+                     "\"user_mentions\":[{\"id_str\":\"1\"}]}}]}", NULL, &evs),
+           SC_PARSE_OK, "user_has_blocked false: parses");
+    ok(evs.nevents == 1 && evs.events[0].answerable,
+       "user_has_blocked \"false\": answered");
+    sc_events_free(&evs);
+
+    /* an empty in_reply_to_status_id_str is no reply */
+    is_int(parse_str("{\"tweet_create_events\":[{\"id_str\":\"8\","
+                     "\"in_reply_to_status_id_str\":\"\"}]}", NULL, &evs),
+           SC_PARSE_OK, "empty reply id: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "tweet") == 0
+       && strcmp(evs.events[0].thread_id, "8") == 0,
+       "empty reply id: a tweet, its own thread");
+    sc_events_free(&evs);
+}
+
+
+/* DMs: attachments, quick replies, X's documented sample */
+static void
+test_dm_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("dm_attachment.json", NULL, &evs), SC_PARSE_OK,
+           "dm_attachment: parses");
+    is_int(evs.nevents, 2, "dm_attachment: two events");
+
+    if (evs.nevents == 2) {
+        ev = &evs.events[0];
+        is_str(ev->type, "message", "dm_attachment: message");
+        is_str(ev->external_id, "1800230000000000011", "dm_attachment: id");
+        is_str(ev->author_id, "1459000000000000001",
+               "dm_attachment: 64-bit sender");
+        is_str(ev->author_handle, "amara_nw", "dm_attachment: handle");
+        is_int(ev->author_followers, 3120, "dm_attachment: followers");
+        ok(ev->text != NULL && strstr(ev->text, "damaged box") != NULL,
+           "dm_attachment: text beside the media");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "dm_attachment: "
+               "private");
+        is_int(ev->answerable, 1, "dm_attachment: answerable");
+        is_int(ev->occurred_ms, 1718043000000LL, "dm_attachment: time");
+
+        ev = &evs.events[1];
+        is_str(ev->text, "Refund", "quick reply: the option's label");
+        is_str(ev->thread_id, "1459000000000000001",
+               "quick reply: the customer's thread");
+        ok(strcmp(evs.events[0].external_id, ev->external_id) != 0,
+           "quick reply: its own id");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("dm_users_in_apps.json", NULL, &evs), SC_PARSE_OK,
+           "users in apps: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->author_handle, "furiouscamper",
+               "users in apps: the sender found there");
+        is_str(ev->author_name, "Jordan Brinks", "users in apps: name");
+        is_int(ev->answerable, 1, "users in apps: answerable");
+
+    } else {
+        ok(0, "users in apps: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* an app is no user: its name is not the sender's */
+    is_int(parse_str("{\"for_user_id\":\"1\",\"direct_message_events\":[{"
+                     "\"type\":\"message_create\",\"id\":\"5\","
+                     "\"message_create\":{\"sender_id\":\"77\",\"target\":{"
+                     "\"recipient_id\":\"1\"},\"message_data\":{\"text\":"
+                     "\"hi\"}}}],\"apps\":{\"77\":{\"id\":\"77\",\"name\":"
+                     "\"An App\"}}}", NULL, &evs),
+           SC_PARSE_OK, "app id as sender: parses");
+    ok(evs.nevents == 1 && evs.events[0].author_name == NULL,
+       "app id as sender: no name taken from an app");
+    sc_events_free(&evs);
+}
+
+
+/* follows, blocks, mutes and their undoing; a v2 repost */
+static void
+test_relation_shapes(void)
+{
+    size_t        i;
+    sc_events_t   evs;
+    static const struct {
+        const char  *type;
+        unsigned     brand;
+        unsigned     priv;
+    } want[] = {
+        { "unfollow", 0, 0 },
+        { "unblock",  1, 1 },
+        { "mute",     1, 1 },
+        { "unmute",   1, 1 }
+    };
+
+    is_int(parse_fixture("relations.json", NULL, &evs), SC_PARSE_OK,
+           "relations: parses");
+    is_int(evs.nevents, 4, "relations: four events");
+
+    /* members are read in sc_x_members order, not the body's */
+    for (i = 0; evs.nevents == 4 && i < 4; i++) {
+        ok(strcmp(evs.events[i].type, want[i].type) == 0
+           && evs.events[i].from_brand == want[i].brand
+           && (evs.events[i].visibility == SC_VISIBILITY_PRIVATE)
+              == want[i].priv
+           && !evs.events[i].answerable && evs.events[i].text == NULL,
+           "relations: %s", want[i].type);
+    }
+
+    ok(distinct_ids(&evs), "relations: mute and unmute apart");
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("v2_repost.json", NULL, &evs), SC_PARSE_OK,
+           "v2 repost: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "retweet") == 0
+       && strcmp(evs.events[0].thread_id, "1346889436626259968") == 0
+       && strcmp(evs.events[0].author_handle, "sashap") == 0
+       && !evs.events[0].answerable,
+       "v2 repost: a retweet, in the reposted post's thread");
+    sc_events_free(&evs);
+}
+
 
 static void
 test_unknown(void)
@@ -701,6 +917,9 @@ main(void)
     test_dm();
     test_activity();
     test_v2();
+    test_tweet_shapes();
+    test_dm_shapes();
+    test_relation_shapes();
     test_unknown();
     test_bad_input();
     test_too_many();
