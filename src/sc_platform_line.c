@@ -10,6 +10,8 @@
  * One event per element of "events"; the console's "Verify" button sends
  * an empty list, which is answered 200 with nothing stored.  Whatever is
  * not understood becomes an "unsupported" event, never a silent drop.
+ * webhookEventId is the dedupe key: a redelivery (deliveryContext.
+ * isRedelivery) carries the same one and comes back as a duplicate.
  *
  * Pure C and jansson, no nginx types.
  */
@@ -47,6 +49,8 @@ static const sc_json_name_t  sc_line_types[] = {
     { "deactivated",       "deactivated",         0 },
     { "botSuspended",      "bot_suspended",       0 },
     { "botResumed",        "bot_resumed",         0 },
+    /* a LINE notification message (PNP) reached the user: a receipt */
+    { "delivery",          "delivery",            0 },
     { NULL,                NULL,                  0 }
 };
 
@@ -108,7 +112,7 @@ static sc_parse_rc_e
 sc_line_event(sc_events_t *out, json_t *item)
 {
     json_t                *msg;
-    const char            *id, *mode;
+    const char            *id, *mode, *type;
     sc_event_t            *ev;
     sc_parse_rc_e          rc;
     const sc_json_name_t  *t;
@@ -124,7 +128,19 @@ sc_line_event(sc_events_t *out, json_t *item)
         return sc_json_unsupported(out, SC_LINE_CHANNEL, item);
     }
 
-    rc = sc_json_event(out, SC_LINE_CHANNEL, t->type, item, &ev);
+    /*
+     * a rich menu tab switch is a postback too (its params name the new
+     * menu): navigation, not a request anybody answers
+     */
+    type = t->type;
+
+    if (strcmp(t->name, "postback") == 0
+        && sc_json_path(item, "postback.params.newRichMenuAliasId") != NULL)
+    {
+        type = "richmenu_switch";
+    }
+
+    rc = sc_json_event(out, SC_LINE_CHANNEL, type, item, &ev);
     if (rc != SC_PARSE_OK) {
         return rc;
     }

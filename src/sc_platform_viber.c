@@ -8,8 +8,11 @@
  *
  * One callback is one event.  "webhook" (sent by set_webhook) is the
  * handshake: answered 200 {"status":0}, not stored.  Receipts (delivered,
- * seen, failed) carry the token of the bot's own message; they are keyed
- * "<event>:<token>" so that they never collide with a message's row.
+ * seen, failed) carry the token of the bot's own message, which a
+ * broadcast shares among all its receivers: they are keyed
+ * "<event>:<token>:<user id>" so that they never collide with a
+ * message's row nor with each other.  A receipt carries nobody's words:
+ * a failure's "desc" stays in raw, never classified as a complaint.
  *
  * Pure C and jansson, no nginx types.
  */
@@ -27,6 +30,11 @@
 #define SC_VIBER_USER     0x02      /* author in "user" {id, name} */
 #define SC_VIBER_RECEIPT  0x04      /* about the bot's own message */
 
+/* sc_viber_message_types flags: where a message's words are */
+#define SC_VIBER_TEXT     0x01      /* "text" (or a picture's caption) */
+#define SC_VIBER_MEDIA    0x02      /* "media": the URL a user shared */
+#define SC_VIBER_ALT      0x04      /* "alt_text" of rich media */
+
 
 static const sc_json_name_t  sc_viber_events[] = {
     { "message",              "message",              SC_VIBER_MESSAGE },
@@ -36,21 +44,27 @@ static const sc_json_name_t  sc_viber_events[] = {
     { "delivered",            "delivered",            SC_VIBER_RECEIPT },
     { "seen",                 "seen",                 SC_VIBER_RECEIPT },
     { "failed",               "failed",               SC_VIBER_RECEIPT },
+    /* a user's online status: author in "user_id", like unsubscribed */
+    { "client_status",        "client_status",        0 },
     { NULL,                   NULL,                   0 }
 };
 
 
-/* what a user can send; rich_media and keyboards come only from bots */
+/*
+ * What a user can send: text, media, a contact, a location; rich media
+ * only by forwarding a bot's.  Keyboards come only from bots.
+ */
 static const sc_json_name_t  sc_viber_message_types[] = {
-    { "text",     "message", 0 },
-    { "picture",  "message", 0 },
-    { "video",    "message", 0 },
-    { "file",     "message", 0 },
-    { "sticker",  "message", 0 },
-    { "contact",  "message", 0 },
-    { "url",      "message", 0 },
-    { "location", "message", 0 },
-    { NULL,       NULL,      0 }
+    { "text",       "message", SC_VIBER_TEXT },
+    { "picture",    "message", SC_VIBER_TEXT },
+    { "video",      "message", SC_VIBER_TEXT },
+    { "file",       "message", 0 },
+    { "sticker",    "message", 0 },
+    { "contact",    "message", 0 },
+    { "url",        "message", SC_VIBER_TEXT | SC_VIBER_MEDIA },
+    { "location",   "message", 0 },
+    { "rich_media", "message", SC_VIBER_ALT },
+    { NULL,         NULL,      0 }
 };
 
 
@@ -58,11 +72,12 @@ static sc_parse_rc_e
 sc_viber_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
     char *err, size_t errlen)
 {
-    json_t                *doc, *msg, *user, *token;
+    json_t                *doc, *msg, *user, *parts[2];
+    size_t                 nparts;
     const char            *name;
     sc_event_t            *ev;
     sc_parse_rc_e          rc;
-    const sc_json_name_t  *t;
+    const sc_json_name_t  *t, *mt;
 
     rc = sc_json_load(rq->body, rq->body_len, out, &doc, err, errlen);
     if (rc != SC_PARSE_OK) {
@@ -88,12 +103,9 @@ sc_viber_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
 
     t = sc_json_lookup(sc_viber_events, name);
     msg = json_object_get(doc, "message");
+    mt = sc_json_lookup(sc_viber_message_types, sc_json_str(msg, "type"));
 
-    if (t == NULL
-        || ((t->flags & SC_VIBER_MESSAGE)
-            && sc_json_lookup(sc_viber_message_types,
-                              sc_json_str(msg, "type")) == NULL))
-    {
+    if (t == NULL || ((t->flags & SC_VIBER_MESSAGE) && mt == NULL)) {
         rc = sc_json_unsupported(out, SC_VIBER_CHANNEL, doc);
         return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
     }
@@ -118,20 +130,37 @@ sc_viber_parse(const sc_request_t *rq, sc_events_t *out, sc_answer_t *answer,
                                       SC_TIME_MS);
 
     if (t->flags & SC_VIBER_MESSAGE) {
-        /* the text, or the caption of a picture or video */
-        ev->text = sc_json_str(msg, "text");
-        ev->answerable = 1;
+        /* the text, a picture's or video's caption, a shared link */
+        if (mt->flags & SC_VIBER_TEXT) {
+            ev->text = sc_json_str(msg, "text");
+        }
 
-    } else if (strcmp(name, "failed") == 0) {
-        ev->text = sc_json_str(doc, "desc");
+        if (ev->text == NULL && (mt->flags & SC_VIBER_MEDIA)) {
+            ev->text = sc_json_str(msg, "media");
+        }
+
+        if (ev->text == NULL && (mt->flags & SC_VIBER_ALT)) {
+            ev->text = sc_json_str(msg, "alt_text");
+        }
+
+        ev->answerable = 1;
     }
 
-    /* tokens are 64-bit integers; some proxies turn them into strings */
-    token = json_object_get(doc, "message_token");
+    /*
+     * Tokens are 64-bit integers beyond 2^53, kept exact (jansson reads
+     * them as such); some proxies turn them into strings.
+     */
+    parts[0] = json_object_get(doc, "message_token");
+    nparts = 1;
+
+    if (t->flags & SC_VIBER_RECEIPT) {
+        parts[1] = json_object_get(doc, "user_id");
+        nparts = (json_string_length(parts[1]) > 0) ? 2 : 1;
+    }
 
     rc = sc_json_set_id_join(ev, (t->flags & SC_VIBER_RECEIPT) ? t->type
                                                                : NULL,
-                             &token, 1);
+                             parts, nparts);
 
     return (rc == SC_PARSE_OK) ? rc : sc_json_fail(out, rc, err, errlen);
 }

@@ -7,6 +7,7 @@
 
 use strict;
 use warnings;
+use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
@@ -183,6 +184,65 @@ is($t->value('select count(*) from social_care.replies r join '
              . 'social_care.events e on e.id = r.event_id where '
              . "e.external_id like '01H810YECXQQZ37VAXPF6H9E7_'"),
    2, 'many: two replies stored');
+
+# LINE's own redelivery file: other bytes, same webhookEventId
+($dup) = @{ accepted(post($t->fixture('line/message_text_redelivered.json')),
+                     1, 'redelivery fixture') };
+ok($dup->{duplicate}, 'redelivery fixture: duplicate');
+is($dup->{id}, $ev->{id}, 'redelivery fixture: the first row');
+
+# a group message with LINE emoji and a mention of the bot
+my ($em) = @{ accepted(post($t->fixture('line/message_emoji_mention.json')),
+                       1, 'emoji and mention') };
+is($em->{reply}{visibility}, 'public', 'emoji and mention: public reply');
+check_row('emoji and mention', $em, visibility => 'public',
+          author_id => 'U3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
+          thread_id => 'Ca56f94637c3e1a2b3c4d5e6f7a8b9c0d',
+          text => '@Acme Shop $ my order 55120 arrived broken $ can '
+                  . 'someone help?');
+
+# image, video, audio, file, a dropped pin, a message sticker: all a
+# customer's messages, one holding reply for the chat (cooldown)
+my @m = @{ accepted(post($t->fixture('line/message_media.json')), 6,
+                    'media') };
+is_deeply([ map { $_->{type} } @m ], [ ('message') x 6 ], 'media: messages');
+is_deeply([ map { $_->{external_id} } @m ],
+          [ map { "01J2Q7K8M9N0P1Q2R3S4T5V6X$_" } 1 .. 6 ],
+          'media: webhookEventIds');
+check_row('file', $m[3], text => undef, visibility => 'private');
+check_row('message sticker', $m[5], text => 'Still waiting for my refund!');
+
+# every other event: stored, none answered, none a complaint
+my @o = @{ accepted(post($t->fixture('line/events_other.json')), 13,
+                    'other events') };
+is_deeply([ map { $_->{type} } @o ],
+          [ qw(join leave member_left beacon account_link things
+               video_play_complete postback richmenu_switch follow delivery
+               membership message_deleted) ],
+          'other events: types in order');
+is_deeply([ map { $_->{reply} ? 1 : 0 } @o ], [ (0) x 13 ],
+          'other events: no replies');
+is_deeply([ map { $_->{category} // 'none' } @o ], [ ('none') x 13 ],
+          'other events: nothing classified');
+check_row('leave', $o[1], thread_id => 'Ra8dbf4673c4c812cd491258042226c99',
+          visibility => 'public', author_id => undef);
+check_row('delivery', $o[10], author_id => 'U4af4980629f2e8a1b2c3d4e5f6a7b8c9',
+          text => undef);
+
+# standby: stored, not answered; a group member on LINE for PC (no userId)
+my @s = @{ accepted(post($t->fixture('line/standby_group.json')), 2,
+                    'standby and no userId') };
+ok(!defined $s[0]{reply}, 'standby: no reply');
+check_row('standby', $s[0], text => 'Is anyone there?');
+like($s[1]{reply}{text} // '', $REPLY, 'no userId: the group is answered');
+check_row('no userId', $s[1], author_id => undef, visibility => 'public',
+          thread_id => 'Ca56f94637c3e1a2b3c4d5e6f7a8b9c0d');
+
+# 5000 characters of emoji and scripts, stored whole
+my $long = $t->fixture('line/message_long_unicode.json');
+my ($lg) = @{ accepted(post($long), 1, 'long text') };
+is(row($lg->{external_id})->{text},
+   decode_json($long)->{events}[0]{message}{text}, 'long text: stored whole');
 
 # unknown kinds are kept
 

@@ -171,6 +171,7 @@ like($r->{content}, qr/"chat_id":-1001987654321[,}]/,
      'group photo: chat_id exact, negative, no float');
 like($call->{text} // '', $REPLY, 'group photo: public reply');
 is($call->{reply_to_message_id}, 90211, 'group photo: quotes the photo');
+is($call->{message_thread_id}, 90180, 'group photo: in the photo\'s topic');
 check_row('group photo', '871234502',
     thread_id     => '-1001987654321',
     author_handle => 'tomas_r',
@@ -202,7 +203,7 @@ is($call->{chat_id}, 5234567999, 'callback query: chat of the message');
 ok(!exists $call->{reply_to_message_id},
    'callback query: does not quote the bot\'s own message');
 check_row('callback query', '871234503', event_type => 'interaction',
-          text => 'human', author_name => 'Lena Vogel',
+          text => 'Talk to a person', author_name => 'Lena Vogel',
           thread_id => '5234567999');
 
 # no reply: the default answer
@@ -210,7 +211,7 @@ check_row('callback query', '871234503', event_type => 'interaction',
 for my $case ([ 'edited_message', '871234506', 'message_edited', 0,
                 'private' ],
               [ 'channel_post', '871234505', 'channel_post', 1, 'public' ],
-              [ 'bot_sender', '871234504', 'message', 0, 'public' ],
+              [ 'bot_sender', '871234504', 'bot_message', 0, 'public' ],
               [ 'service_join', '871234507', 'service', 0, 'public' ],
               [ 'my_chat_member', '871234508', 'bot_membership', 0,
                 'private' ])
@@ -229,6 +230,143 @@ is(row('871234506')->{occurred_ms}, 1718035290000,
    'edited message: the edit time');
 is(row('871234505')->{author_name}, 'Acme News',
    'channel post: the channel speaks');
+
+# shapes Telegram sends beyond the basics
+
+# a forum topic: the answer goes into the same topic, quoting the message
+$r = post($t->fixture('telegram/supergroup_topic.json'));
+$call = method_call($r, 'forum topic');
+is($call->{chat_id}, -1001987654321, 'forum topic: the group');
+is($call->{message_thread_id}, 90180, 'forum topic: the same topic');
+is($call->{reply_to_message_id}, 90302, 'forum topic: quotes the message');
+check_row('forum topic', '871234520',
+    event_type    => 'message',
+    author_id     => '6200000123',
+    author_handle => undef,
+    author_name   => '健二',
+    thread_id     => '-1001987654321',
+    visibility    => 'public',
+    from_brand    => 0);
+is(reply_of('871234520')->[0]{visibility}, 'public',
+   'forum topic: reply stored public');
+
+# a button under the bot's message in a topic (another member)
+(my $ct = $t->fixture('telegram/callback_topic.json')) =~
+    s/6200000123/6200000999/g;
+$call = method_call(post($ct), 'topic button');
+is($call->{message_thread_id}, 90180, 'topic button: into the topic');
+ok(!exists $call->{reply_to_message_id},
+   'topic button: the bot\'s message is not quoted');
+check_row('topic button', '871234535', event_type => 'interaction',
+          text => 'Order 55120', visibility => 'public');
+
+# a reply in a basic group
+$call = method_call(post($t->fixture('telegram/group_reply.json')),
+                    'group reply');
+is($call->{chat_id}, -4012345678, 'group reply: the group');
+is($call->{reply_to_message_id}, 512, 'group reply: quotes the message');
+ok(!exists $call->{message_thread_id}, 'group reply: no topic');
+check_row('group reply', '871234521', author_name => 'Priya Raman',
+          author_handle => undef, visibility => 'public');
+
+# a channel's direct messages: private, in the user's topic
+$call = method_call(post($t->fixture('telegram/direct_messages.json')),
+                    'direct messages');
+is($call->{chat_id}, -1002233445599, 'direct messages: the chat');
+is($call->{direct_messages_topic_id}, 5234567890,
+   'direct messages: the user\'s topic');
+check_row('direct messages', '871234547', visibility => 'private',
+          thread_id => '-1002233445599');
+is(reply_of('871234547')->[0]{visibility}, 'private',
+   'direct messages: reply stored private');
+
+# media, locations, contacts, forwards: each a customer's message, each
+# answered (each from a customer of its own, out of the reply cooldown)
+my $who = 5234568000;
+for my $case ([ 'private_voice', '871234522', undef ],
+              [ 'private_document', '871234523',
+                'This invoice charges me twice for the same order' ],
+              [ 'private_video', '871234524',
+                'Watch what happens when I switch it on 😡' ],
+              [ 'private_sticker', '871234525', undef ],
+              [ 'private_location', '871234526', undef ],
+              [ 'private_contact', '871234527', undef ],
+              [ 'forwarded', '871234528',
+                'Your courier left my parcel in the rain, it is soaked' ])
+{
+    my ($f, $xid, $text) = @$case;
+    $who++;
+    (my $b = $t->fixture("telegram/$f.json")) =~ s/5234567890/$who/g;
+    $call = method_call(post($b), $f);
+    is($call->{chat_id}, $who, "$f: to the customer's chat");
+    check_row($f, $xid, event_type => 'message', visibility => 'private',
+              author_id => "$who", thread_id => "$who", text => $text,
+              from_brand => 0);
+}
+
+# 4096 characters of emoji and scripts, stored whole
+$body = $t->fixture('telegram/private_long_unicode.json');
+($ev) = @{ accepted(post($body), 1, 'long message') };
+is(row('871234548')->{text},
+   decode_json($body)->{message}{text}, 'long message: stored whole');
+
+# not a customer's, never answered: who speaks and whether the brand
+for my $case (
+    # channel post copied into its discussion group: the channel speaks
+    [ 'automatic_forward', '871234529', 'channel_post', 1, 'public',
+      'Acme News' ],
+    # an anonymous admin speaks as the group
+    [ 'anonymous_admin', '871234530', 'message', 1, 'public',
+      'Acme Customers Community' ],
+    # a member speaking as a channel: maybe the brand's own, not answered
+    [ 'sender_channel', '871234531', 'message', 0, 'public',
+      'Gadget Reviews by Ola' ],
+    [ 'edited_channel_post', '871234532', 'channel_post_edited', 1,
+      'public', 'Acme News' ],
+    [ 'inline_query', '871234533', 'inline_query', 0, 'private',
+      'Lena Vogel' ],
+    # a button under an inline message: no chat to answer in
+    [ 'callback_inline', '871234534', 'interaction', 0, 'private', '健二' ],
+    [ 'business_connection', '871234536', 'business_connection', 0,
+      'private', 'Acme Store' ],
+    # the business account writing to its customer
+    [ 'business_owner', '871234537', 'message', 1, 'private',
+      'Acme Store' ],
+    # our own reply on behalf of the business, coming back
+    [ 'business_bot_echo', '871234538', 'message', 1, 'private',
+      'Acme Store' ],
+    [ 'edited_business_message', '871234539', 'message_edited', 0,
+      'private', 'Mia' ],
+    [ 'deleted_business_messages', '871234540', 'message_deleted', 0,
+      'private', undef ],
+    [ 'message_reaction', '871234541', 'reaction', 0, 'public', '健二' ],
+    [ 'message_reaction_anonymous', '871234542', 'reaction', 0, 'public',
+      'Gadget Reviews by Ola' ],
+    [ 'chat_member', '871234543', 'membership', 0, 'public', 'Mod' ],
+    [ 'chat_join_request', '871234544', 'join_request', 0, 'public',
+      '健二' ],
+    [ 'my_chat_member_group', '871234545', 'bot_membership', 0, 'public',
+      'Priya Raman' ],
+    [ 'service_web_app_data', '871234546', 'service', 0, 'private',
+      'Lena Vogel' ])
+{
+    my ($f, $xid, $type, $brand, $vis, $name) = @$case;
+    $r = post($t->fixture("telegram/$f.json"));
+    ($ev) = @{ accepted($r, 1, $f) };
+    is($ev->{external_id}, $xid, "$f: update_id");
+    is($ev->{type}, $type, "$f: type $type");
+    ok(!defined $ev->{reply}, "$f: no reply");
+    check_row($f, $xid, event_type => $type, from_brand => $brand,
+              visibility => $vis, author_name => $name);
+    is(scalar @{ reply_of($xid) }, 0, "$f: no reply stored");
+}
+
+# the brand's words are recorded, not triaged as a customer's complaint
+for my $xid ('871234529', '871234530', '871234537') {
+    is($t->value('select category from social_care.events where '
+                 . "platform = 'telegram' and external_id = ?", $xid),
+       'other', "brand event $xid: category other");
+}
 
 ($ev) = @{ accepted(post($t->fixture('telegram/unknown.json')), 1,
                        'unknown') };

@@ -2,7 +2,8 @@
 # Viber: X-Viber-Content-Signature = lowercase hex HMAC-SHA256 of the raw
 # body with the bot's auth token.  The "webhook" callback (set_webhook) is
 # answered 200 and not stored; message_token is the dedupe key (receipts
-# are keyed "<event>:<token>" so they never collide with the message).
+# are keyed "<event>:<token>:<user>" so they never collide with the
+# message, nor the receipts of one broadcast with each other).
 
 use strict;
 use warnings;
@@ -149,19 +150,85 @@ check_row('picture', $ev,
     author_name => 'Mia',
     text        => 'the box arrived crushed');
 
+# every message type a user sends, each a customer's message (each from a
+# user of its own, out of the reply cooldown)
+my $u = 0;
+for my $case ([ 'message_video', '5741311803571800001',
+                'it makes this noise' ],
+              [ 'message_file', '5741311803571800002', undef ],
+              [ 'message_sticker', '5741311803571800003', undef ],
+              [ 'message_contact', '5741311803571800004', undef ],
+              [ 'message_url', '5741311803571800005',
+                'https://shop.example.com/orders/55120' ],
+              [ 'message_location', '5741311803571800006', undef ],
+              # a forwarded ad reads as spam: stored, not answered
+              [ 'message_rich_media', '5741311803571800007',
+                'Spring sale: 20% off jackets', 'spam' ])
+{
+    my ($f, $xid, $text, $category) = @$case;
+    $u++;
+    (my $b = $t->fixture("viber/$f.json")) =~
+        s/hUHdZ3Xq9dFvNwU3EDk9Mg==/user$u==/g;
+    ($ev) = @{ accepted(post($b), 1, $f) };
+    is($ev->{external_id}, $xid, "$f: the token");
+    is($ev->{type}, 'message', "$f: a message");
+    if ($category) {
+        is($ev->{category}, $category, "$f: category $category");
+    } else {
+        like($ev->{reply}{text} // '', $REPLY, "$f: a holding reply");
+    }
+    check_row($f, $ev, author_id => "user$u==", thread_id => "user$u==",
+              author_name => 'Mia', visibility => 'private', text => $text,
+              from_brand => 0);
+}
+
+# a sender with no avatar, language, country nor api_version, and a token
+# of 2^53 + 1 (a double would store ...992)
+($ev) = @{ accepted(post($t->fixture('viber/message_minimal_sender.json')),
+                    1, 'minimal sender') };
+is($ev->{external_id}, '9007199254740993', 'minimal sender: token exact');
+like($ev->{reply}{text} // '', $REPLY, 'minimal sender: a holding reply');
+check_row('minimal sender', $ev, author_name => 'Ana',
+          author_id => 'pttm25kSGUo1919sBORWyA==');
+($dup) = @{ accepted(post($t->fixture('viber/message_minimal_sender.json')),
+                     1, 'minimal sender again') };
+ok($dup->{duplicate}, 'minimal sender again: duplicate');
+
+($ev) = @{ accepted(post($t->fixture('viber/message_max_token.json')), 1,
+                    'largest token') };
+is($ev->{external_id}, '9223372036854775807', 'largest token: exact');
+
+# 7000 characters of emoji and scripts, stored whole
+$body = $t->fixture('viber/message_long_unicode.json');
+($ev) = @{ accepted(post($body), 1, 'long text') };
+is(row($ev->{external_id})->{text}, decode_json($body)->{message}{text},
+   'long text: stored whole');
+
 # receipts about the bot's message with the same token as the customer's
 
-for my $case ([ 'delivered', undef ], [ 'seen', undef ],
-              [ 'failed', 'receiver is not subscribed' ])
-{
-    my ($name, $text) = @$case;
+for my $name ('delivered', 'seen', 'failed') {
     ($ev) = @{ accepted(post($t->fixture("viber/$name.json")), 1, $name) };
-    like($ev->{external_id}, qr/^$name:57413118035717210(87|88)$/,
-         "$name: keyed <event>:<token>");
+    like($ev->{external_id},
+         qr/^$name:57413118035717210(87|88):01234567890A=$/,
+         "$name: keyed <event>:<token>:<user>");
     ok(!defined $ev->{reply}, "$name: no reply");
-    check_row($name, $ev, event_type => $name, author_id => '01234567890A=',
-              text => $text);
+    ok(!defined $ev->{category}, "$name: not classified");
+    # a failure's desc is Viber's words, kept in raw, not a complaint
+    my $row = check_row($name, $ev, event_type => $name,
+                        author_id => '01234567890A=', text => undef,
+                        from_brand => 0);
+    is(decode_json(Encode::encode_utf8($row->{raw}))->{desc},
+       'receiver is not subscribed', 'failed: desc kept in raw')
+        if $row && $name eq 'failed';
 }
+
+# a broadcast: the same token delivered to another user is another row
+($ev) = @{ accepted(post($t->fixture('viber/delivered_other_user.json')), 1,
+                    'broadcast receipt') };
+ok(!$ev->{duplicate}, 'broadcast receipt: not a duplicate');
+is($ev->{external_id},
+   'delivered:5741311803571721087:hUHdZ3Xq9dFvNwU3EDk9Mg==',
+   'broadcast receipt: keyed by its receiver');
 
 is(row('5741311803571721087')->{event_type}, 'message',
    'the message row is untouched by its receipts');
@@ -177,6 +244,28 @@ ok(!defined $ev->{reply}, 'subscribed: no reply');
 ($ev) = @{ accepted(post($t->fixture('viber/conversation_started.json')), 1,
                     'conversation started') };
 check_row('conversation started', $ev, author_name => 'John McClane');
+
+($ev) = @{ accepted(post($t->fixture(
+                    'viber/conversation_started_subscribed.json')), 1,
+                    'conversation started, subscribed') };
+is($ev->{external_id}, '5741311803571800100',
+   'conversation started, subscribed: the token');
+ok(!defined $ev->{reply}, 'conversation started, subscribed: no reply');
+
+# subscribed as the SDKs show it: no token, a stable hash
+my $nt = $t->fixture('viber/subscribed_no_token.json');
+($ev) = @{ accepted(post($nt), 1, 'subscribed without token') };
+like($ev->{external_id}, qr/^subscribed:[0-9a-f]{64}$/,
+     'subscribed without token: subscribed:<sha256>');
+($dup) = @{ accepted(post($nt), 1, 'subscribed without token again') };
+ok($dup->{duplicate}, 'subscribed without token again: duplicate');
+
+($ev) = @{ accepted(post($t->fixture('viber/client_status.json')), 1,
+                    'client status') };
+is($ev->{type}, 'client_status', 'client status: its own type');
+ok(!defined $ev->{reply}, 'client status: no reply');
+check_row('client status', $ev, author_id => '01234567890A=',
+          text => undef);
 
 ($ev) = @{ accepted(post($t->fixture('viber/unsubscribed.json')), 1,
                     'unsubscribed') };

@@ -386,6 +386,177 @@ test_limits(void)
 }
 
 
+/*
+ * Shapes LINE sends (t/fixtures/line, our values in the fields of the
+ * Messaging API's webhook.yml): every message type, every other event,
+ * redelivery, standby, a group member without a userId.
+ */
+
+typedef struct {
+    const char  *type;
+    const char  *id;
+    const char  *author_id;
+    const char  *thread;
+    int          visibility;
+    const char  *text;          /* its first bytes; NULL: no text */
+    long long    occurred_ms;
+    unsigned     answerable;
+} line_case_t;
+
+
+#define PRIV  SC_VISIBILITY_PRIVATE
+#define PUBL  SC_VISIBILITY_PUBLIC
+#define U1    "U4af4980629f2e8a1b2c3d4e5f6a7b8c9"
+#define U2    "U7b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e"
+#define U3    "U3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"
+#define GRP   "Ca56f94637c3e1a2b3c4d5e6f7a8b9c0d"
+#define ROOM  "Ra8dbf4673c4c812cd491258042226c99"
+#define EID   "01J2Q7K8M9N0P1Q2R3S4T5V6"
+
+
+static void
+check_line_cases(const char *file, const line_case_t *cases, size_t n)
+{
+    /* cppcheck-suppress variableScope ; locals at the top */
+    size_t              i, len;
+    sc_event_t         *ev;
+    sc_events_t         evs, again;
+    const line_case_t  *c;
+
+    is_int(parse_fixture(file, NULL, &evs), SC_PARSE_OK, "%s: parses",
+           file);
+    is_int(evs.nevents, n, "%s: %zu events", file, n);
+
+    for (i = 0; i < n && i < evs.nevents; i++) {
+        c = &cases[i];
+        ev = &evs.events[i];
+
+        is_str(ev->channel, "line", "%s %zu: channel", file, i);
+        is_str(ev->type, c->type, "%s %zu: type", file, i);
+        is_str(ev->external_id, c->id, "%s %zu: webhookEventId", file, i);
+        is_str(ev->author_id, c->author_id, "%s %zu: author", file, i);
+        ok(ev->author_handle == NULL && ev->author_name == NULL,
+           "%s %zu: LINE sends no names", file, i);
+        is_str(ev->thread_id, c->thread, "%s %zu: thread", file, i);
+        is_int(ev->visibility, c->visibility, "%s %zu: visibility", file,
+               i);
+
+        len = c->text ? strlen(c->text) : 0;
+        ok(c->text ? ev->text != NULL && strncmp(ev->text, c->text, len) == 0
+                   : ev->text == NULL,
+           "%s %zu: text %s", file, i, c->text ? c->text : "none");
+
+        is_int(ev->occurred_ms, c->occurred_ms, "%s %zu: timestamp", file,
+               i);
+        is_int(ev->answerable, c->answerable, "%s %zu: answerable", file,
+               i);
+        is_int(ev->from_brand, 0, "%s %zu: not the brand", file, i);
+    }
+
+    ok(distinct_ids(&evs), "%s: distinct ids", file);
+
+    /* a resend (or LINE's redelivery) maps to the same rows */
+    if (parse_fixture(file, NULL, &again) == SC_PARSE_OK) {
+        ok(same_ids(&evs, &again), "%s: same ids when resent", file);
+    }
+
+    sc_events_free(&again);
+    sc_events_free(&evs);
+}
+
+
+static void
+test_real_shapes(void)
+{
+    sc_events_t   a, b;
+
+    static const line_case_t  emoji[] = {
+        { "message", EID "W7", U3, GRP, PUBL, "@Acme Shop $ my order 55120",
+          1718036000123LL, 1 }
+    };
+
+    static const line_case_t  media[] = {
+        { "message", EID "X1", U1, U1, PRIV, NULL, 1718036100001LL, 1 },
+        { "message", EID "X2", U1, U1, PRIV, NULL, 1718036100002LL, 1 },
+        { "message", EID "X3", U1, U1, PRIV, NULL, 1718036100003LL, 1 },
+        { "message", EID "X4", U1, U1, PRIV, NULL, 1718036100004LL, 1 },
+        /* a dropped pin has neither title nor address */
+        { "message", EID "X5", U1, U1, PRIV, NULL, 1718036100005LL, 1 },
+        /* a message sticker carries the words typed on it */
+        { "message", EID "X6", U1, U1, PRIV, "Still waiting for my refund!",
+          1718036100006LL, 1 }
+    };
+
+    static const line_case_t  other[] = {
+        { "join", EID "Y1", NULL, GRP, PUBL, NULL, 1718036200001LL, 0 },
+        { "leave", EID "Y2", NULL, ROOM, PUBL, NULL, 1718036200002LL, 0 },
+        { "member_left", EID "Y3", NULL, GRP, PUBL, NULL, 1718036200003LL,
+          0 },
+        { "beacon", EID "Y4", U1, U1, PRIV, NULL, 1718036200004LL, 0 },
+        { "account_link", EID "Y5", U1, U1, PRIV, NULL, 1718036200005LL, 0 },
+        { "things", EID "Y6", U1, U1, PRIV, NULL, 1718036200006LL, 0 },
+        { "video_play_complete", EID "Y7", U1, U1, PRIV, NULL,
+          1718036200007LL, 0 },
+        { "postback", EID "Y8", U1, U1, PRIV, NULL, 1718036200008LL, 0 },
+        /* a rich menu tab switch: navigation, nobody's request */
+        { "richmenu_switch", EID "Y9", U1, U1, PRIV, NULL, 1718036200009LL,
+          0 },
+        { "follow", EID "YA", U1, U1, PRIV, NULL, 1718036200010LL, 0 },
+        /* a LINE notification message delivered: a receipt */
+        { "delivery", EID "YB", U1, U1, PRIV, NULL, 1718036200011LL, 0 },
+        { "membership", EID "YC", U1, U1, PRIV, NULL, 1718036200012LL, 0 },
+        { "message_deleted", EID "YD", U2, GRP, PUBL, NULL, 1718036200013LL,
+          0 }
+    };
+
+    static const line_case_t  standby[] = {
+        /* another channel owns the chat: not ours to answer */
+        { "message", EID "Z1", U1, U1, PRIV, "Is anyone there?",
+          1718036300001LL, 0 },
+        /* LINE for PC sends no userId in groups: the group still answers */
+        { "message", EID "Z2", NULL, GRP, PUBL, "My refund still hasn't",
+          1718036300002LL, 1 }
+    };
+
+    static const line_case_t  longtext[] = {
+        { "message", EID "Z3", U1, U1, PRIV,
+          "\xe6\xb3\xa8\xe6\x96\x87" "55120", 1718036400001LL, 1 }
+    };
+
+    check_line_cases("message_emoji_mention.json", emoji, 1);
+    check_line_cases("message_media.json", media, 6);
+    check_line_cases("events_other.json", other, 13);
+    check_line_cases("standby_group.json", standby, 2);
+    check_line_cases("message_long_unicode.json", longtext, 1);
+
+    /* 5000 characters kept whole */
+    if (parse_fixture("message_long_unicode.json", NULL, &a) == SC_PARSE_OK
+        && a.nevents == 1 && a.events[0].text != NULL)
+    {
+        ok(strlen(a.events[0].text) > 5000
+           && strcmp(a.events[0].text + strlen(a.events[0].text) - 3, "xxx")
+              == 0,
+           "long text: kept whole (%zu bytes)", strlen(a.events[0].text));
+    }
+
+    sc_events_free(&a);
+
+    /* LINE's redelivery: other bytes, the same webhookEventId */
+    parse_fixture("message_text.json", NULL, &a);
+    parse_fixture("message_text_redelivered.json", NULL, &b);
+
+    ok(a.nevents == 1 && same_ids(&a, &b),
+       "redelivery: the same external id, a duplicate");
+    ok(b.nevents == 1
+       && json_is_true(sc_json_path(b.events[0].raw,
+                                    "deliveryContext.isRedelivery")),
+       "redelivery: the fixture is a redelivery");
+
+    sc_events_free(&a);
+    sc_events_free(&b);
+}
+
+
 int
 main(void)
 {
@@ -393,6 +564,7 @@ main(void)
     test_text();
     test_verify_button();
     test_many();
+    test_real_shapes();
     test_unknown();
     test_ids();
     test_bad_input();

@@ -115,12 +115,20 @@ test_other_events(void)
           "5741311803571710000", "01234567890A=", "John McClane" },
         { "unsubscribed.json", "unsubscribed", "5741311803571729999",
           "01234567890A=", NULL },
-        { "delivered.json", "delivered", "delivered:5741311803571721087",
+        { "delivered.json", "delivered",
+          "delivered:5741311803571721087:01234567890A=", "01234567890A=",
+          NULL },
+        { "seen.json", "seen", "seen:5741311803571721087:01234567890A=",
           "01234567890A=", NULL },
-        { "seen.json", "seen", "seen:5741311803571721087",
+        { "failed.json", "failed",
+          "failed:5741311803571721088:01234567890A=", "01234567890A=",
+          NULL },
+        { "client_status.json", "client_status", "5741311803571730000",
           "01234567890A=", NULL },
-        { "failed.json", "failed", "failed:5741311803571721088",
-          "01234567890A=", NULL }
+        { "subscribed_no_token.json", "subscribed", NULL,
+          "pttm25kSGUo1919sBORWyA==", "Ana" },
+        { "conversation_started_subscribed.json", "conversation_started",
+          "5741311803571800100", "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia" }
     };
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -135,21 +143,28 @@ test_other_events(void)
 
         ev = &evs.events[0];
         is_str(ev->type, cases[i].type, "%s: type", cases[i].file);
-        is_str(ev->external_id, cases[i].id, "%s: external_id",
-               cases[i].file);
+
+        if (cases[i].id != NULL) {
+            is_str(ev->external_id, cases[i].id, "%s: external_id",
+                   cases[i].file);
+
+        } else {
+            /* no token: the callback's hash, stable when resent */
+            ok(is_hash_id(ev->external_id, cases[i].type),
+               "%s: external_id %s:<sha256>", cases[i].file, cases[i].type);
+        }
+
         is_str(ev->author_id, cases[i].author, "%s: author", cases[i].file);
         is_str(ev->thread_id, cases[i].author, "%s: thread", cases[i].file);
         is_str(ev->author_name, cases[i].name, "%s: name", cases[i].file);
         is_int(ev->answerable, 0, "%s: not answerable", cases[i].file);
+        is_int(ev->from_brand, 0, "%s: not the brand", cases[i].file);
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "%s: private",
+               cases[i].file);
         ok(ev->occurred_ms > 1718000000000LL, "%s: time", cases[i].file);
 
-        if (strcmp(cases[i].type, "failed") == 0) {
-            is_str(ev->text, "receiver is not subscribed",
-                   "failed: the description is the text");
-
-        } else {
-            ok(ev->text == NULL, "%s: no text", cases[i].file);
-        }
+        /* a receipt's "desc" is Viber's, not a customer's: never classified */
+        ok(ev->text == NULL, "%s: no text", cases[i].file);
 
         sc_events_free(&evs);
     }
@@ -170,7 +185,7 @@ test_unknown(void)
         ok(is_hash_id(evs.events[0].external_id, "unsupported"),
            "unknown_event: unsupported:<sha256>");
         is_str(json_string_value(json_object_get(evs.events[0].raw, "event")),
-               "client_status", "unknown_event: raw is the callback");
+               "hologram_shared", "unknown_event: raw is the callback");
         is_int(evs.events[0].answerable, 0, "unknown_event: not answerable");
     }
 
@@ -178,7 +193,7 @@ test_unknown(void)
 
     is_int(parse_str("{\"event\":\"message\",\"message_token\":1,"
                      "\"sender\":{\"id\":\"u\"},\"message\":{\"type\":"
-                     "\"rich_media\"}}", NULL, &evs),
+                     "\"keyboard\"}}", NULL, &evs),
            SC_PARSE_OK, "unknown message type: parses");
 
     if (evs.nevents == 1) {
@@ -298,6 +313,143 @@ test_determinism(void)
 }
 
 
+/*
+ * Shapes Viber sends (t/fixtures/viber, our values in the REST Bot API's
+ * fields): every message type, senders with and without their optional
+ * fields, tokens beyond 2^53, receipts of a broadcast.
+ */
+
+typedef struct {
+    const char  *file;
+    const char  *id;
+    const char  *author_id;
+    const char  *name;
+    const char  *text;          /* its first bytes; NULL: no text */
+    long long    occurred_ms;
+} viber_case_t;
+
+
+static void
+test_real_shapes(void)
+{
+    size_t               i, n;
+    sc_event_t          *ev;
+    sc_events_t          evs, again;
+    sc_parse_rc_e        rc;
+    const viber_case_t  *c;
+
+    static const viber_case_t  cases[] = {
+        { "message_video.json", "5741311803571800001",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", "it makes this noise",
+          1718036000001LL },
+        { "message_file.json", "5741311803571800002",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", NULL, 1718036000002LL },
+        { "message_sticker.json", "5741311803571800003",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", NULL, 1718036000003LL },
+        { "message_contact.json", "5741311803571800004",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", NULL, 1718036000004LL },
+        /* a shared link's words are the link */
+        { "message_url.json", "5741311803571800005",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia",
+          "https://shop.example.com/orders/55120", 1718036000005LL },
+        { "message_location.json", "5741311803571800006",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", NULL, 1718036000006LL },
+        /* a forwarded carousel: its alt_text */
+        { "message_rich_media.json", "5741311803571800007",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia", "Spring sale: 20% off",
+          1718036000007LL },
+        /* 2^53 + 1: a double would say ...992 */
+        { "message_minimal_sender.json", "9007199254740993",
+          "pttm25kSGUo1919sBORWyA==", "Ana", "hola, mi pedido no lleg",
+          1718036000008LL },
+        { "message_max_token.json", "9223372036854775807",
+          "pttm25kSGUo1919sBORWyA==", NULL, "?", 1718036000009LL },
+        { "message_long_unicode.json", "5741311803571800010",
+          "hUHdZ3Xq9dFvNwU3EDk9Mg==", "Mia",
+          "\xd0\x97\xd0\xb0\xd0\xbc\xd0\xbe\xd0\xb2", 1718036000010LL }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        c = &cases[i];
+
+        if (parse_fixture(c->file, NULL, &evs) != SC_PARSE_OK
+            || evs.nevents != 1)
+        {
+            ok(0, "%s: parses into one event (%s)", c->file, err);
+            sc_events_free(&evs);
+            continue;
+        }
+
+        ev = &evs.events[0];
+        is_str(ev->type, "message", "%s: type", c->file);
+        is_str(ev->external_id, c->id, "%s: the token, exactly", c->file);
+        is_str(ev->author_id, c->author_id, "%s: author", c->file);
+        is_str(ev->thread_id, c->author_id, "%s: thread", c->file);
+        is_str(ev->author_name, c->name, "%s: name", c->file);
+        ok(ev->author_handle == NULL, "%s: no handle", c->file);
+
+        n = c->text ? strlen(c->text) : 0;
+        ok(c->text ? ev->text != NULL && strncmp(ev->text, c->text, n) == 0
+                   : ev->text == NULL,
+           "%s: text %s", c->file, c->text ? c->text : "none");
+
+        is_int(ev->occurred_ms, c->occurred_ms, "%s: time", c->file);
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "%s: private",
+               c->file);
+        is_int(ev->answerable, 1, "%s: answerable", c->file);
+        is_int(ev->from_brand, 0, "%s: not the brand", c->file);
+
+        /* Viber resends for an hour until it gets a 200 */
+        if (parse_fixture(c->file, NULL, &again) == SC_PARSE_OK) {
+            ok(same_ids(&evs, &again), "%s: same id when resent", c->file);
+        }
+
+        sc_events_free(&again);
+        sc_events_free(&evs);
+    }
+
+    if (parse_fixture("message_long_unicode.json", NULL, &evs) == SC_PARSE_OK
+        && evs.nevents == 1 && evs.events[0].text != NULL)
+    {
+        n = strlen(evs.events[0].text);
+        ok(n > 7000 && strcmp(evs.events[0].text + n - 3, "xxx") == 0,
+           "long text: kept whole (%zu bytes)", n);
+    }
+
+    sc_events_free(&evs);
+
+    /* a broadcast's token reaches many: one receipt row for each */
+    parse_fixture("delivered.json", NULL, &evs);
+    parse_fixture("delivered_other_user.json", NULL, &again);
+
+    ok(evs.nevents == 1 && again.nevents == 1
+       && strcmp(evs.events[0].external_id, again.events[0].external_id)
+          != 0,
+       "broadcast receipts: one token, two users, two ids");
+
+    if (again.nevents == 1) {
+        is_str(again.events[0].external_id,
+               "delivered:5741311803571721087:hUHdZ3Xq9dFvNwU3EDk9Mg==",
+               "broadcast receipts: keyed by the receiver too");
+    }
+
+    sc_events_free(&evs);
+    sc_events_free(&again);
+
+    /* past int64: refused (Viber retries) or exact, never rounded */
+    rc = parse_str("{\"event\":\"message\",\"message_token\":"
+                   "18446744073709551615,\"sender\":{\"id\":\"u\"},"
+                   "\"message\":{\"type\":\"text\",\"text\":\"x\"}}", NULL,
+                   &evs);
+    ok(rc == SC_PARSE_BAD_JSON
+       || (rc == SC_PARSE_OK && evs.nevents == 1
+           && strcmp(evs.events[0].external_id, "18446744073709551615")
+              == 0),
+       "a token of 2^64 - 1: refused or exact, never rounded");
+    sc_events_free(&evs);
+}
+
+
 int
 main(void)
 {
@@ -305,6 +457,7 @@ main(void)
     test_webhook();
     test_message();
     test_other_events();
+    test_real_shapes();
     test_unknown();
     test_bad_input();
     test_wrong_types();
