@@ -25,7 +25,8 @@ sc_deliver_rc_e
 sc_deliver_telegram_build(const sc_delivery_t *d, const sc_api_t *api,
     double now, sc_dreq_t *q)
 {
-    json_t       *raw, *chat, *body, *chat_id, *msg_id, *conn, *reply;
+    json_t       *raw, *msg, *chat, *body, *chat_id, *msg_id, *conn, *reply,
+                 *topic;
     const char   *colon;
 
     (void) now;
@@ -46,15 +47,19 @@ sc_deliver_telegram_build(const sc_delivery_t *d, const sc_api_t *api,
     raw = d->raw;
 
     /* a message's chat, or a callback query's message's chat */
+    msg = raw;
     chat = json_object_get(raw, "chat");
     if (!json_is_object(chat)) {
-        chat = sc_json_path(raw, "message.chat");
+        msg = json_object_get(raw, "message");
+        chat = json_object_get(msg, "chat");
     }
 
     msg_id = NULL;
+    topic = NULL;
 
     if (sc_deliver_private(d) && chat != NULL
-        && !sc_json_same(sc_json_str(chat, "type"), "private"))
+        && !sc_json_same(sc_json_str(chat, "type"), "private")
+        && !json_is_true(json_object_get(chat, "is_direct_messages")))
     {
         /* a group's message answered privately: to the user, unquoted */
         chat_id = sc_deliver_telegram_id(sc_json_path(raw, "from.id"),
@@ -68,6 +73,15 @@ sc_deliver_telegram_build(const sc_delivery_t *d, const sc_api_t *api,
         msg_id = json_object_get(raw, "message_id");
         if (!json_is_integer(msg_id)) {
             msg_id = NULL;
+        }
+
+        /*
+         * in the chat, the customer's place in it: a forum topic (else
+         * the reply lands in "General"), or the user's topic of a
+         * channel's direct messages chat (else sendMessage refuses)
+         */
+        if (json_is_true(json_object_get(msg, "is_topic_message"))) {
+            topic = json_object_get(msg, "message_thread_id");
         }
     }
 
@@ -87,6 +101,24 @@ sc_deliver_telegram_build(const sc_delivery_t *d, const sc_api_t *api,
             json_decref(body);
             body = NULL;
         }
+    }
+
+    if (body != NULL && json_is_integer(topic)
+        && json_object_set(body, "message_thread_id", topic) != 0)
+    {
+        json_decref(body);
+        body = NULL;
+    }
+
+    topic = sc_json_path(msg, "direct_messages_topic.topic_id");
+
+    if (body != NULL
+        && json_is_true(json_object_get(chat, "is_direct_messages"))
+        && json_is_integer(topic)
+        && json_object_set(body, "direct_messages_topic_id", topic) != 0)
+    {
+        json_decref(body);
+        body = NULL;
     }
 
     /* a business chat is answered on behalf of the business account */

@@ -817,6 +817,37 @@ test_telegram(void)
     ok(json_object_get(doc, "reply_parameters") == NULL,
        "telegram callback: the bot's own message is not quoted");
 
+    /* where in the chat: the forum topic, the channel DM user's topic */
+    ev = fixture("telegram", "supergroup_topic.json", 0);
+    delivery(&d, "telegram", ev, "public", NOW - 60);
+    is_int(build(&d, &tg_api, NOW), SC_DELIVER_REQUEST,
+           "telegram topic: built");
+    is_int(json_integer_value(json_object_get(doc, "message_thread_id")),
+           90180, "telegram topic: in the customer's topic");
+
+    ev = fixture("telegram", "callback_topic.json", 0);
+    delivery(&d, "telegram", ev, "public", NOW - 60);
+    is_int(build(&d, &tg_api, NOW), SC_DELIVER_REQUEST,
+           "telegram callback in a topic: built");
+    is_int(json_integer_value(json_object_get(doc, "message_thread_id")),
+           90180, "telegram callback in a topic: in that topic");
+
+    ev = fixture("telegram", "direct_messages.json", 0);
+    delivery(&d, "telegram", ev, "private", NOW - 60);
+    is_int(build(&d, &tg_api, NOW), SC_DELIVER_REQUEST,
+           "telegram channel DMs: built");
+    is_int(json_integer_value(json_object_get(doc, "direct_messages_topic_id")),
+           5234567890LL, "telegram channel DMs: the user's topic");
+    ok(json_object_get(doc, "message_thread_id") == NULL,
+       "telegram channel DMs: no forum topic");
+
+    ev = fixture("telegram", "message_private.json", 0);
+    delivery(&d, "telegram", ev, "private", NOW - 60);
+    (void) build(&d, &tg_api, NOW);
+    ok(json_object_get(doc, "message_thread_id") == NULL
+       && json_object_get(doc, "direct_messages_topic_id") == NULL,
+       "telegram private chat: no topic");
+
     delivery(&d, "telegram", NULL, "public", NOW - 60);
     d.thread_id = "-1001234567890";
     is_int(build(&d, &tg_api, NOW), SC_DELIVER_REQUEST,
