@@ -36,7 +36,9 @@ sc_deliver_line_build(const sc_delivery_t *d, const sc_api_t *api,
     double now, sc_dreq_t *q)
 {
     char          key[SC_LINE_UUID_SIZE];
+    double        since;
     json_t       *raw, *body;
+    int64_t       ms;
     unsigned      group, fresh;
     const char   *token, *to, *type;
 
@@ -46,9 +48,22 @@ sc_deliver_line_build(const sc_delivery_t *d, const sc_api_t *api,
     type = sc_json_path_str(raw, "source.type");
     group = (type != NULL && strcmp(type, "user") != 0);
 
-    /* a reply token answers in the chat the event came from */
-    fresh = (token != NULL && token[0] != '\0' && d->received_at > 0
-             && now - d->received_at < SC_DELIVER_LINE_TOKEN_TTL
+    /*
+     * A reply token answers in the chat the event came from, for a while
+     * after LINE sent the event: a redelivery (our endpoint failed the
+     * first time) arrives with the old token, so the event's own time
+     * counts when it is older than ours.
+     */
+    since = d->received_at;
+
+    if (sc_json_int64(json_object_get(raw, "timestamp"), &ms) == 0
+        && ms > 0 && (double) ms / 1000 < since)
+    {
+        since = (double) ms / 1000;
+    }
+
+    fresh = (token != NULL && token[0] != '\0' && since > 0
+             && now - since < SC_DELIVER_LINE_TOKEN_TTL
              && !(group && sc_deliver_private(d)));
 
     if (sc_dreq_header(q, "Authorization", "Bearer %s", api->token) != 0) {

@@ -949,6 +949,18 @@ test_line(void)
     ev = fixture("line", "message_text.json", 0);
     delivery(&d, "line", ev, "private", NOW - 10);
 
+    /* a redelivery received now of an event LINE sent two minutes ago */
+    raw = json_deep_copy(d.raw);
+    json_object_set_new(raw, "timestamp",
+                        json_integer((json_int_t) (NOW - 120) * 1000));
+    d.raw = raw;
+    is_int(build(&d, &line_api, NOW), SC_DELIVER_REQUEST,
+           "line redelivered late: built");
+    is_str(reqline, "POST /v2/bot/message/push HTTP/1.1",
+           "line redelivered late: pushed, the token has expired");
+
+    json_object_set_new(raw, "timestamp",
+                        json_integer((json_int_t) (NOW - 12) * 1000));
     is_int(build(&d, &line_api, NOW), SC_DELIVER_REQUEST,
            "line fresh: built");
     ok(sane, "line fresh: well formed");
@@ -988,6 +1000,7 @@ test_line(void)
        "line stale: the same reply id for another event, another key");
 
     /* a group: public in the group; private to the user, by push */
+    json_decref(raw);
     raw = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "type", "message",
                     "replyToken", "0f3779fba3b349968c5d07db31eab56f",
                     "source", "type", "group", "groupId", "Ca56f94637c",
