@@ -37,6 +37,8 @@ static char *ngx_social_care_rows(ngx_social_care_ctx_t *ctx,
     ngx_social_care_loc_conf_t *slcf);
 static ngx_int_t ngx_social_care_send_answer(ngx_http_request_t *r,
     sc_answer_t *answer);
+static ngx_int_t ngx_social_care_send_malloced(ngx_http_request_t *r,
+    ngx_uint_t status, char *s, size_t len);
 static ngx_int_t ngx_social_care_allow(ngx_http_request_t *r,
     ngx_social_care_loc_conf_t *slcf);
 static void ngx_social_care_put_str(sc_jw_t *w, const char *key,
@@ -984,7 +986,6 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
 {
     char                        *s;
     size_t                       len;
-    u_char                      *body;
     sc_jw_t                      w;
     ngx_uint_t                   i;
     sc_event_t                  *ev;
@@ -1086,21 +1087,8 @@ ngx_social_care_answer(ngx_http_request_t *r, ngx_social_care_ctx_t *ctx,
     sc_jw_lit(&w, "]}", 2);
 
     s = sc_jw_detach(&w, &len);
-    if (s == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
-    body = ngx_pnalloc(r->pool, len);
-    if (body == NULL) {
-        free(s);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_memcpy(body, s, len);
-    free(s);
-
-    return ngx_social_care_send(r, NGX_HTTP_OK, &ngx_social_care_json_type,
-                                body, len);
+    return ngx_social_care_send_malloced(r, NGX_HTTP_OK, s, len);
 }
 
 
@@ -1167,18 +1155,26 @@ static ngx_int_t
 ngx_social_care_send_json(ngx_http_request_t *r, ngx_uint_t status,
     json_t *o)
 {
-    char    *s;
-    u_char  *body;
-    size_t   len;
+    char  *s;
 
     s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
 
+    return ngx_social_care_send_malloced(r, status, s, s ? strlen(s) : 0);
+}
+
+
+/* a JSON answer from a malloc'd string, which it frees; NULL: 500 */
+
+static ngx_int_t
+ngx_social_care_send_malloced(ngx_http_request_t *r, ngx_uint_t status,
+    char *s, size_t len)
+{
+    u_char  *body;
+
     if (s == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    len = strlen(s);
 
     body = ngx_pnalloc(r->pool, len);
     if (body == NULL) {
