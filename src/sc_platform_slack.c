@@ -28,6 +28,7 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sc_platform.h"
@@ -53,6 +54,7 @@ static int sc_slack_inline_answer(const sc_events_t *evs,
 static sc_parse_rc_e sc_slack_json(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen);
 static sc_parse_rc_e sc_slack_callback(sc_events_t *out, json_t *doc);
+static const char *sc_slack_unescape(sc_events_t *out, const char *text);
 static const char *sc_slack_words(sc_events_t *out, json_t *msg);
 static int sc_slack_rich_text(json_t *el, json_t *parts, unsigned depth);
 static unsigned sc_slack_nonempty(json_t *obj, const char *key);
@@ -259,7 +261,7 @@ sc_slack_callback(sc_events_t *out, json_t *doc)
         words = json_object_get(event, "previous_message");
     }
 
-    ev->text = sc_slack_words(out, words);
+    ev->text = sc_slack_unescape(out, sc_slack_words(out, words));
     ev->author_id = sc_json_str(words, "user");
     ev->author_handle = sc_json_path_str(words, "user_profile.name");
     ev->author_name = sc_json_path_str(words, "user_profile.real_name");
@@ -335,6 +337,56 @@ sc_slack_callback(sc_events_t *out, json_t *doc)
  * comment) the words of its rich_text and section blocks, else those of
  * its legacy attachments; NULL when there are none.
  */
+/*
+ * Slack escapes the three characters its markup uses in message text:
+ * "&amp;", "&lt;", "&gt;".  The customer typed "&", "<", ">": that is
+ * what is stored and classified (raw keeps Slack's form).  Mentions and
+ * links stay in Slack's own <...> markup.
+ */
+
+static const char *
+sc_slack_unescape(sc_events_t *out, const char *text)
+{
+    char        *buf, *p;
+    size_t       len;
+    const char  *s, *kept;
+
+    if (text == NULL || strchr(text, '&') == NULL) {
+        return text;
+    }
+
+    len = strlen(text);
+
+    buf = malloc(len + 1);
+    if (buf == NULL) {
+        return text;
+    }
+
+    for (s = text, p = buf; *s != '\0'; /* void */) {
+        if (strncmp(s, "&amp;", 5) == 0) {
+            *p++ = '&';
+            s += 5;
+
+        } else if (strncmp(s, "&lt;", 4) == 0) {
+            *p++ = '<';
+            s += 4;
+
+        } else if (strncmp(s, "&gt;", 4) == 0) {
+            *p++ = '>';
+            s += 4;
+
+        } else {
+            *p++ = *s++;
+        }
+    }
+
+    kept = sc_json_keep(out, buf, p - buf);
+    free(buf);
+
+    return kept ? kept : text;
+}
+
+
 static const char *
 sc_slack_words(sc_events_t *out, json_t *msg)
 {

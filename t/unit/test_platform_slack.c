@@ -251,6 +251,21 @@ test_other_events(void)
        "bare event without envelope: unsupported");
     sc_events_free(&evs);
 
+    is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"EvAmp\","
+                     "\"event\":{\"type\":\"message\",\"channel\":\"D1\","
+                     "\"channel_type\":\"im\",\"user\":\"U1\","
+                     "\"text\":\"fees &amp; charges &lt;3 &gt;:( <@U2> &amp;lt;\","
+                     "\"ts\":\"1.5\"}}", NULL, &evs),
+           SC_PARSE_OK, "escaped text: parses");
+
+    if (evs.nevents == 1) {
+        is_str(evs.events[0].text, "fees & charges <3 >:( <@U2> &lt;",
+               "escaped text: &amp; &lt; &gt; as the customer typed them, "
+               "once");
+    }
+
+    sc_events_free(&evs);
+
     is_int(parse_str("{\"type\":\"event_callback\",\"event_id\":\"Ev1\","
                      "\"event\":{\"type\":\"message\",\"channel\":\"C1\","
                      "\"subtype\":\"channel_join\",\"user\":\"U1\","
