@@ -162,6 +162,16 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
     ev->answerable = ev->text != NULL && sc_standard_answerable(type);
 
     /*
+     * The sender names its types freely ("message.created",
+     * "CommentPosted"): a new customer message or comment is stored as
+     * "message" or "comment", the types the SLA watch and the reports
+     * count (social_care.answerable_event_types); raw keeps the sender's.
+     */
+    if (ev->answerable) {
+        ev->type = sc_standard_answerable(type) == 2 ? "comment" : "message";
+    }
+
+    /*
      * webhook-id is the same on every retry of a message.  An unusable
      * one still dedupes: the body hashes the same when resent.
      */
@@ -269,9 +279,9 @@ sc_standard_first_id(json_t *v, const char **paths)
 
 
 /*
- * A type that names a message or comment ("message.created",
- * "community.message.posted", "comment.created", "MessageCreated") and
- * no word of sc_standard_not_new.  Words are split on anything but
+ * A type that names a message (1) or only a comment (2)
+ * ("message.created", "community.message.posted", "comment.created",
+ * "MessageCreated") and no word of sc_standard_not_new; 0 otherwise.  Words are split on anything but
  * letters and digits and before a capital after a small letter, and
  * compared ignoring case.
  */
@@ -304,10 +314,14 @@ sc_standard_answerable(const char *type)
         w = p;
 
         if ((n == 7 && strncasecmp(w, "message", 7) == 0)
-            || (n == 8 && strncasecmp(w, "messages", 8) == 0)
-            || (n == 7 && strncasecmp(w, "comment", 7) == 0))
+            || (n == 8 && strncasecmp(w, "messages", 8) == 0))
         {
             noun = 1;
+            continue;
+        }
+
+        if (n == 7 && strncasecmp(w, "comment", 7) == 0) {
+            noun = noun ? noun : 2;
             continue;
         }
 
