@@ -36,7 +36,8 @@ typedef struct {
 
 
 static const sc_deliver_platform_t *sc_deliver_find(const char *name);
-static const char *sc_deliver_check_api(const sc_api_t *api);
+static const char *sc_deliver_check_api(const sc_api_t *api,
+    int needs_token);
 static void sc_deliver_by_status(sc_deliver_result_t *r,
     const char *platform, int status, const char *message);
 static void sc_deliver_mask(char *s, const char *secret, size_t len);
@@ -59,9 +60,9 @@ static const sc_deliver_platform_t  sc_deliver_platforms[] = {
     { "twilio", sc_deliver_twilio_build, sc_deliver_twilio_result, NULL,
       "https://api.twilio.com" },
 
-    /* a Discord interaction token answers once, in the webhook answer */
-    { "discord", NULL, NULL,
-      "discord replies go in the interaction answer only", NULL },
+    /* the interaction answer, or its follow-up (sc_deliver_discord.c) */
+    { "discord", sc_deliver_discord_build, NULL, NULL,
+      "https://discord.com/api/v10" },
     { "zendesk", NULL, NULL, "zendesk events are not answered", NULL },
     { "intercom", NULL, NULL, "intercom events are not answered", NULL },
     { "tiktok", NULL, NULL, "tiktok events are not answered", NULL },
@@ -95,7 +96,7 @@ sc_deliver_build(const sc_delivery_t *d, const sc_api_t *api, double now,
         return SC_DELIVER_SKIP;
     }
 
-    *reason = sc_deliver_check_api(api);
+    *reason = sc_deliver_check_api(api, p->build != sc_deliver_discord_build);
     if (*reason != NULL) {
         return SC_DELIVER_ERROR;
     }
@@ -172,7 +173,7 @@ sc_deliver_find(const char *name)
  * base path (both from configuration) and the token (from a file).
  */
 static const char *
-sc_deliver_check_api(const sc_api_t *api)
+sc_deliver_check_api(const sc_api_t *api, int needs_token)
 {
     const char  *s;
 
@@ -197,6 +198,11 @@ sc_deliver_check_api(const sc_api_t *api)
                        "cannot carry";
             }
         }
+    }
+
+    /* Discord's follow-ups carry their credential in the path */
+    if (!needs_token && (api->token == NULL || api->token[0] == '\0')) {
+        return NULL;
     }
 
     if (api->token == NULL || api->token[0] == '\0') {

@@ -60,7 +60,11 @@
  *           To=<raw From>&From=<raw To>&Body=.. (api->sender as From,
  *           or MessagingServiceSid when it starts with "MG", if raw has
  *           no To); WhatsApp skipped 24 h after received_at
- *   discord skipped: replies go in the interaction answer only
+ *   discord  in the interaction answer; a reply that waited (spooled)
+ *           POST /webhooks/<application_id>/<token> {"content":..,
+ *           "flags":64,"allowed_mentions":{"parse":[]}} within 15 minutes
+ *           of the interaction (the token is the credential), else
+ *           skipped
  *   zendesk, intercom, tiktok, github, standard: skipped, not answered
  *
  * Every request carries Host, User-Agent, Accept, Content-Type,

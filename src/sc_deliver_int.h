@@ -74,6 +74,8 @@ sc_deliver_rc_e sc_deliver_line_build(const sc_delivery_t *d,
     const sc_api_t *api, double now, sc_dreq_t *q);
 int sc_deliver_line_result(int status, json_t *doc, const char *body,
     size_t len, sc_deliver_result_t *r, const char **message);
+sc_deliver_rc_e sc_deliver_discord_build(const sc_delivery_t *d,
+    const sc_api_t *api, double now, sc_dreq_t *q);
 sc_deliver_rc_e sc_deliver_viber_build(const sc_delivery_t *d,
     const sc_api_t *api, double now, sc_dreq_t *q);
 int sc_deliver_viber_result(int status, json_t *doc, const char *body,

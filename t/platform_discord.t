@@ -20,6 +20,7 @@ use MIME::Base64 ();
 use SocialCare::Test;
 use SocialCare::Check;
 use SocialCare::Sign qw(discord_key discord_signature);
+use SocialCare::MockAPI;
 
 my $t = SocialCare::Test->new;
 $t->private_module if $t->can('private_module');
@@ -449,15 +450,24 @@ is(count(), $n, 'nothing stored for them');
 
 {
     my $spool = $t->dir . '/spool';
+    my $api = SocialCare::MockAPI->new(dir => $t->dir,
+                                       default => [204, {}, '']);
+    my $port = $api->port;
     $t->nginx_stop;
-    $t->nginx_start(locations => <<'EOF', http => "    social_care_spool $spool;\n");
+    $t->nginx_start(locations => <<'EOF', http => <<EOH);
         location = /hooks/discord {
             social_care discord;
             social_care_public_key_file discord.key;
         }
 EOF
+    social_care_spool $spool;
+    social_care_worker on poll=200ms watch=300ms;
+    social_care_api discord http://127.0.0.1:$port/api/v10;
+EOH
     $t->pg_stop;
     ($body, $id) = fresh();
+    # a real interaction names its application and carries its token
+    $body =~ s/^\{/{"application_id":"1234567890123456789","token":"aW50ZXJhY3Rpb246c3Bvb2xlZDpzZWNyZXQ",/;
     $r = post($body);
     is($r->{status}, 200, 'spooled command: 200');
     is_deeply($r->{json}, { type => 5, data => { flags => 64 } },
@@ -468,8 +478,24 @@ EOF
     ok(row($id), 'spooled command: stored when the database is back');
     my $replies = reply_of($id);
     is(scalar @$replies, 1, 'spooled command: its holding reply stored');
-    is($replies->[0]{status}, 'pending',
-       'spooled command: ... pending, for the worker');
+    # the worker sends it as the interaction's follow-up, which replaces
+    # Discord's "thinking…" (the interaction token is the credential)
+    $deadline = time + 20;
+    sleep 0.2 while time < $deadline && !@{ $api->requests };
+    my $q = $api->requests->[0];
+    ok($q, 'spooled command: the worker sent the follow-up');
+    my $token = decode_json($body)->{token} // 'none';
+    like($q->{path} // '', qr{^/api/v10/webhooks/\d+/\Q$token\E$},
+         'spooled command: to the interaction\'s webhook');
+    my $sent = eval { decode_json(Encode::encode_utf8($q->{body})) } || {};
+    like($sent->{content} // '', $REPLY, 'spooled command: the holding reply');
+    is($sent->{flags}, 64, 'spooled command: ephemeral');
+    $deadline = time + 10;
+    sleep 0.2 while time < $deadline
+        && (reply_of($id)->[0]{status} // '') ne 'sent';
+    is(reply_of($id)->[0]{status}, 'sent', 'spooled command: reply sent');
+    is(scalar @{ $api->requests }, 1, 'spooled command: sent once');
+    $api->stop;
 }
 
 my $log = $t->error_log;

@@ -1240,13 +1240,67 @@ test_twilio(void)
 }
 
 
+static const sc_api_t  discord_api = {
+    "discord.com", "/api/v10", NULL, NULL, NULL
+};
+
+
+/* a reply that waited in the spool: the interaction's follow-up */
+static void
+test_discord(void)
+{
+    json_t             *raw;
+    sc_delivery_t       d;
+    const sc_event_t   *ev;
+
+    ev = fixture("discord", "command_guild.json", 0);
+    delivery(&d, "discord", ev, "public", NOW - 60);
+
+    is_int(build(&d, &discord_api, NOW), SC_DELIVER_REQUEST,
+           "discord follow-up: built, without a configured token");
+    ok(sane, "discord follow-up: well formed");
+    is_str(reqline, "POST /api/v10/webhooks/1234567890123456789/"
+           "aW50ZXJhY3Rpb246MTI1MjIxMzEyMzQ1Njc4OTAxMjpzZWNyZXQ HTTP/1.1",
+           "discord follow-up: the interaction's webhook");
+    is_str(hdr("Authorization"), "", "discord follow-up: no Authorization");
+    is_str(body_str("content"), TEXT, "discord follow-up: content");
+    is_int(json_integer_value(json_object_get(doc, "flags")), 64,
+           "discord follow-up: ephemeral");
+    ok(json_is_array(sc_json_path(doc, "allowed_mentions.parse"))
+       && json_array_size(sc_json_path(doc, "allowed_mentions.parse")) == 0,
+       "discord follow-up: mentions nobody");
+
+    d.received_at = NOW - 15 * 60;
+    is_int(build(&d, &discord_api, NOW), SC_DELIVER_SKIP,
+           "discord follow-up: 15 minutes later skipped");
+    ok(reason != NULL && strstr(reason, "expired") != NULL,
+       "discord follow-up: ... the token expired");
+
+    raw = json_deep_copy(d.raw);
+    json_object_set_new(raw, "token", json_string("abc/../../users/@me"));
+    d.raw = raw;
+    d.received_at = NOW - 60;
+    is_int(build(&d, &discord_api, NOW), SC_DELIVER_ERROR,
+           "discord follow-up: a token that would change the path refused");
+    json_decref(raw);
+
+    ev = fixture("discord", "webhook_lobby_message.json", 0);
+    delivery(&d, "discord", ev, "private", NOW - 60);
+    is_int(build(&d, &discord_api, NOW), SC_DELIVER_SKIP,
+           "discord webhook event: skipped (no interaction)");
+
+    is_str(sc_deliver_default_url("discord"), "https://discord.com/api/v10",
+           "default URL: discord");
+}
+
+
 static void
 test_skips(void)
 {
     size_t          i;
     sc_delivery_t   d;
     static const char  *names[] = {
-        "discord", "zendesk", "intercom", "tiktok", "github", "standard"
+        "zendesk", "intercom", "tiktok", "github", "standard"
     };
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -1264,10 +1318,6 @@ test_skips(void)
     is_str(reason, "standard webhook events are not answered",
            "standard: the reason");
 
-    delivery(&d, "discord", NULL, "public", NOW);
-    (void) build(&d, &meta_api, NOW);
-    is_str(reason, "discord replies go in the interaction answer only",
-           "discord: inline only");
 
     delivery(&d, "myspace", NULL, "public", NOW);
     is_int(build(&d, &meta_api, NOW), SC_DELIVER_ERROR,
@@ -1649,6 +1699,7 @@ main(void)
     test_line();
     test_viber();
     test_twilio();
+    test_discord();
     test_skips();
     test_hostile();
     test_status_rules();
