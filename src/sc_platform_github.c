@@ -10,8 +10,9 @@
  *   {"action": "created", "issue": {...}, "comment": {...},
  *    "repository": {...}, "sender": {"login", "id", "type"}}
  *
- * Issues, discussions and their comments are what customers write; every
- * other event is stored under its own name.  "ping" (sent when the hook
+ * Issues, discussions and their comments are what customers write (their
+ * words only when opened, created or edited); every other event is stored
+ * under its own name, the sender as its author.  "ping" (sent when the hook
  * is created) is answered 200 {"status":"pong"} and not stored.  The body
  * is JSON, or the form "payload=<JSON>" when the hook was set up with
  * content type application/x-www-form-urlencoded.  One delivery is one
@@ -165,15 +166,19 @@ sc_github_load_form(const sc_request_t *rq, sc_events_t *out, json_t **doc,
 
 
 /*
- * An issue, a discussion or a comment on one: its words, its thread (the
- * issue's or discussion's page), and whether a customer opened it.
+ * An issue, a discussion or a comment on one: its thread (the issue's or
+ * discussion's page) for every action; its words, author and whether a
+ * customer wrote them only when the action brings the words (opened,
+ * created, edited).  A label, a close, an assignment or a deleted comment
+ * carries the old body too: stored as its words it would read as the same
+ * complaint once more, told by whoever clicked.
  */
 static void
 sc_github_item(sc_events_t *out, sc_event_t *ev, json_t *doc,
     const sc_json_name_t *t)
 {
-    json_t       *topic, *obj;
-    const char   *assoc, **staff, *opened;
+    json_t       *topic, *obj, *user;
+    const char   *assoc, **staff, *opened, *action;
 
     topic = json_object_get(doc, (t->flags & SC_GITHUB_ISSUE) ? "issue"
                                                              : "discussion");
@@ -185,12 +190,34 @@ sc_github_item(sc_events_t *out, sc_event_t *ev, json_t *doc,
         ev->thread_id = sc_json_id_str(out, json_object_get(topic, "number"));
     }
 
+    ev->occurred_ms = sc_json_time_ms(json_object_get(obj, "updated_at"),
+                                      SC_TIME_AUTO);
+
+    opened = (t->flags & SC_GITHUB_OPENED) ? "opened" : "created";
+    action = sc_json_str(doc, "action");
+
+    if (!sc_json_same(action, opened) && !sc_json_same(action, "edited")) {
+        return;
+    }
+
     /* an issue opened with an empty body still says what is wrong */
     ev->text = sc_json_str(obj, "body");
     if ((ev->text == NULL || ev->text[0] == '\0')
         && !(t->flags & SC_GITHUB_COMMENT))
     {
         ev->text = sc_json_str(obj, "title");
+    }
+
+    /*
+     * The words are their author's, not the sender's: an edit by a
+     * maintainer leaves a customer's comment the customer's.
+     */
+    user = json_object_get(obj, "user");
+
+    if (json_is_object(user)) {
+        ev->author_id = sc_json_id_str(out, json_object_get(user, "id"));
+        ev->author_handle = sc_json_str(user, "login");
+        ev->from_brand = sc_json_same(sc_json_str(user, "type"), "Bot");
     }
 
     assoc = sc_json_str(obj, "author_association");
@@ -201,14 +228,9 @@ sc_github_item(sc_events_t *out, sc_event_t *ev, json_t *doc,
         }
     }
 
-    ev->occurred_ms = sc_json_time_ms(json_object_get(obj, "updated_at"),
-                                      SC_TIME_AUTO);
-
-    /* edits, closes, labels: only a new issue or comment wants an answer */
-    opened = (t->flags & SC_GITHUB_OPENED) ? "opened" : "created";
-
+    /* edits: only a new issue or comment wants an answer */
     ev->answerable = (!ev->from_brand && ev->text != NULL
-                      && sc_json_same(sc_json_str(doc, "action"), opened));
+                      && sc_json_same(action, opened));
 }
 
 

@@ -11,7 +11,11 @@
  * One notification is one event.  Topic "ping" (sent when the webhook is
  * saved) is answered 200 {} and not stored.  A customer's words
  * (conversation.user.*) become "message" events; every other topic is
- * stored under its own name.
+ * stored under its own name, with text and author only when it carries
+ * someone's words (replies, notes, the Operator; not tags or reads).
+ * Bodies are HTML: stored as plain text.  API 1.x notifications (the
+ * first message in "conversation_message", the customer in "user") are
+ * read too.
  *
  * None is answerable here: Intercom owns the conversation, its Operator
  * or Fin acknowledges the customer, and a reply from the edge would need
@@ -36,6 +40,9 @@
 /* topics of the customer's own words, and of the brand's */
 #define SC_INTERCOM_USER      "conversation.user."
 #define SC_INTERCOM_ADMIN     "conversation.admin."
+#define SC_INTERCOM_OPERATOR  "conversation.operator."
+
+#define SC_INTERCOM_UTF8_MAX  4
 
 #define sc_intercom_prefix(s, p)  (strncmp(s, p, sizeof(p) - 1) == 0)
 
@@ -43,14 +50,38 @@
 typedef struct {
     const char         *name;
     size_t              len;
-    char                c;
+    const char         *utf8;     /* never longer than name */
 } sc_intercom_entity_t;
 
 
+static void sc_intercom_words(sc_events_t *out, sc_event_t *ev, json_t *item,
+    const char *topic);
 static json_t *sc_intercom_part(json_t *item, const char *topic);
+static int sc_intercom_customer(json_t *part);
 static const char *sc_intercom_text(sc_events_t *out, const char *html);
 static size_t sc_intercom_tag(const char *s, const char *end, char *sep);
-static size_t sc_intercom_entity(const char *s, char *c);
+static size_t sc_intercom_entity(const char *s, char *u, size_t *ulen);
+static size_t sc_intercom_numeric(const char *s, char *u, size_t *ulen);
+
+
+/*
+ * The topics whose notification carries someone's words.  Any other
+ * conversation topic (conversation.read, conversation_part.tag.created,
+ * conversation.admin.assigned, conversation.priority.updated, ...) carries
+ * the conversation with its parts too, the customer's last message among
+ * them: read as its text, a tag or a read receipt would be the same
+ * complaint once more.
+ */
+static const char  *sc_intercom_said[] = {
+    "conversation.user.created",
+    "conversation.user.replied",
+    "conversation.admin.replied",
+    "conversation.admin.noted",
+    "conversation.admin.single.created",
+    "conversation.admin.closed",
+    "conversation.operator.replied",
+    NULL
+};
 
 
 /* block elements end a line; inline ones (<b>, <a>) join words */
@@ -59,16 +90,25 @@ static const char  *sc_intercom_blocks[] = {
     "blockquote", "pre", "tr", NULL
 };
 
-/* the entities Intercom's editor writes; others are kept as they are */
+/*
+ * The entities Intercom's editor writes (numeric ones apart); others are
+ * kept as they are.
+ */
 static const sc_intercom_entity_t  sc_intercom_entities[] = {
-    { "&amp;",  5, '&' },
-    { "&lt;",   4, '<' },
-    { "&gt;",   4, '>' },
-    { "&quot;", 6, '"' },
-    { "&#39;",  5, '\'' },
-    { "&apos;", 6, '\'' },
-    { "&nbsp;", 6, ' ' },
-    { NULL,     0, '\0' }
+    { "&amp;",    5, "&" },
+    { "&lt;",     4, "<" },
+    { "&gt;",     4, ">" },
+    { "&quot;",   6, "\"" },
+    { "&apos;",   6, "'" },
+    { "&nbsp;",   6, " " },
+    { "&ndash;",  7, "\xe2\x80\x93" },
+    { "&mdash;",  7, "\xe2\x80\x94" },
+    { "&lsquo;",  7, "\xe2\x80\x98" },
+    { "&rsquo;",  7, "\xe2\x80\x99" },
+    { "&ldquo;",  7, "\xe2\x80\x9c" },
+    { "&rdquo;",  7, "\xe2\x80\x9d" },
+    { "&hellip;", 8, "\xe2\x80\xa6" },
+    { NULL,       0, NULL }
 };
 
 
@@ -76,8 +116,8 @@ static sc_parse_rc_e
 sc_intercom_parse(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen)
 {
-    json_t         *doc, *item, *part, *author;
-    const char     *topic, *type, *atype, *id;
+    json_t         *doc, *item;
+    const char     *topic, *type, *id;
     sc_event_t     *ev;
     sc_parse_rc_e   rc;
 
@@ -119,27 +159,15 @@ sc_intercom_parse(const sc_request_t *rq, sc_events_t *out,
     item = sc_json_path(doc, "data.item");
 
     if (sc_json_same(sc_json_str(item, "type"), "conversation")) {
-        part = sc_intercom_part(item, topic);
-        author = json_object_get(part, "author");
-
-        /* API 1.x conversations name the customer in "user" */
-        if (!json_is_object(author)) {
-            author = json_object_get(item, "user");
-        }
-
-        /* the email stays in raw: a handle is public, an email is not */
-        ev->author_id = sc_json_id_str(out, json_object_get(author, "id"));
-        ev->author_name = sc_json_str(author, "name");
         ev->thread_id = sc_json_id_str(out, json_object_get(item, "id"));
-        ev->text = sc_intercom_text(out, sc_json_str(part, "body"));
+        sc_intercom_words(out, ev, item, topic);
 
-        atype = sc_json_str(author, "type");
-        ev->from_brand = (sc_intercom_prefix(topic, SC_INTERCOM_ADMIN)
-                          || sc_json_same(atype, "admin")
-                          || sc_json_same(atype, "bot"));
-
-        ev->occurred_ms = sc_json_time_ms(json_object_get(part, "created_at"),
-                                          SC_TIME_S);
+        /* whatever the part, an admin's or the Operator's topic is ours */
+        if (sc_intercom_prefix(topic, SC_INTERCOM_ADMIN)
+            || sc_intercom_prefix(topic, SC_INTERCOM_OPERATOR))
+        {
+            ev->from_brand = 1;
+        }
     }
 
     if (ev->occurred_ms == 0) {
@@ -159,24 +187,116 @@ sc_intercom_parse(const sc_request_t *rq, sc_events_t *out,
 
 
 /*
- * What the notification is about: a new conversation's first message is
- * its "source"; a reply, note or assignment is the last conversation part
- * (the webhook carries the parts added since the previous notification).
+ * The words a notification of topic carries (see sc_intercom_said): text,
+ * author, time, and whether an admin or a bot wrote them.
+ */
+static void
+sc_intercom_words(sc_events_t *out, sc_event_t *ev, json_t *item,
+    const char *topic)
+{
+    json_t       *part, *author, *user;
+    const char   *atype, *const *t;
+
+    for (t = sc_intercom_said; *t != NULL; t++) {
+        if (strcmp(topic, *t) == 0) {
+            break;
+        }
+    }
+
+    if (*t == NULL) {
+        return;
+    }
+
+    part = sc_intercom_part(item, topic);
+    author = json_object_get(part, "author");
+    user = json_object_get(item, "user");
+
+    /* API 1.x conversations name the customer in "user" */
+    if (!json_is_object(author)) {
+        author = user;
+    }
+
+    /* the email stays in raw: a handle is public, an email is not */
+    ev->author_id = sc_json_id_str(out, json_object_get(author, "id"));
+    ev->author_name = sc_json_str(author, "name");
+
+    /* API 1.x: the message's author is {type, id}, the name is the user's */
+    if (ev->author_name == NULL && author != user
+        && sc_json_same(ev->author_id, sc_json_id_str(out,
+                                           json_object_get(user, "id"))))
+    {
+        ev->author_name = sc_json_str(user, "name");
+    }
+
+    ev->text = sc_intercom_text(out, sc_json_str(part, "body"));
+
+    atype = sc_json_str(author, "type");
+    ev->from_brand = (sc_json_same(atype, "admin")
+                      || sc_json_same(atype, "bot")
+                      || sc_json_same(atype, "team"));
+
+    ev->occurred_ms = sc_json_time_ms(json_object_get(part, "created_at"),
+                                      SC_TIME_S);
+}
+
+
+/*
+ * What the notification is about.  A new conversation's first message is
+ * its "source" (API 1.x: "conversation_message"); a reply or a note is a
+ * conversation part.  The webhook carries the parts added since the last
+ * notification, and a workflow may have added its own after the
+ * customer's (an assignment, a bot's notice), a customer may have written
+ * again before an admin's close: a customer's topic is about their last
+ * part, an admin's or the Operator's about the last part not theirs.
  */
 static json_t *
 sc_intercom_part(json_t *item, const char *topic)
 {
-    size_t   n;
-    json_t  *parts;
+    size_t   n, i;
+    json_t  *parts, *part, *first;
+    int      user;
+
+    first = json_object_get(item, "source");
+    if (!json_is_object(first)) {
+        first = json_object_get(item, "conversation_message");
+    }
+
+    if (sc_json_same(topic, "conversation.user.created")) {
+        return first;
+    }
 
     parts = sc_json_path(item, "conversation_parts.conversation_parts");
     n = json_array_size(parts);
 
-    if (n > 0 && !sc_json_same(topic, "conversation.user.created")) {
-        return json_array_get(parts, n - 1);
+    /* an admin's first outbound message has no part yet */
+    if (n == 0) {
+        return first;
     }
 
-    return json_object_get(item, "source");
+    user = sc_intercom_prefix(topic, SC_INTERCOM_USER);
+
+    for (i = n; i > 0; i--) {
+        part = json_array_get(parts, i - 1);
+
+        if (sc_intercom_customer(part) == user) {
+            return part;
+        }
+    }
+
+    return json_array_get(parts, n - 1);
+}
+
+
+/* a part written by the customer (a user, lead or contact) */
+static int
+sc_intercom_customer(json_t *part)
+{
+    const char  *atype;
+
+    atype = sc_json_str(json_object_get(part, "author"), "type");
+
+    return !(sc_json_same(atype, "admin") || sc_json_same(atype, "bot")
+             || sc_json_same(atype, "team"));
 }
 
 
@@ -188,8 +308,8 @@ sc_intercom_part(json_t *item, const char *topic)
 static const char *
 sc_intercom_text(sc_events_t *out, const char *html)
 {
-    char        *buf, *p, c, sep;
-    size_t       n;
+    char        *buf, *p, c, sep, u[SC_INTERCOM_UTF8_MAX];
+    size_t       n, ulen;
     const char  *s, *kept, *gt;
 
     if (html == NULL || strpbrk(html, "<&") == NULL) {
@@ -228,7 +348,22 @@ sc_intercom_text(sc_events_t *out, const char *html)
             n = 1;
 
         } else if (c == '&') {
-            n = sc_intercom_entity(s, &c);
+            n = sc_intercom_entity(s, u, &ulen);
+
+            /* a character of several bytes is never a space */
+            if (ulen > 1) {
+                if (sep != '\0' && p > buf) {
+                    *p++ = sep;
+                }
+
+                sep = '\0';
+                memcpy(p, u, ulen);
+                p += ulen;
+
+                continue;
+            }
+
+            c = u[0];
         }
 
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -291,21 +426,102 @@ sc_intercom_tag(const char *s, const char *end, char *sep)
 }
 
 
-/* the length of the entity at s and its character in *c; else 1, '&' */
+/*
+ * The length of the entity at s and its character, UTF-8, in u (ulen
+ * bytes, never more than the entity's length); else 1 and '&'.
+ */
 static size_t
-sc_intercom_entity(const char *s, char *c)
+sc_intercom_entity(const char *s, char *u, size_t *ulen)
 {
+    size_t                       n;
     const sc_intercom_entity_t  *e;
+
+    if (s[1] == '#') {
+        n = sc_intercom_numeric(s, u, ulen);
+        if (n > 0) {
+            return n;
+        }
+    }
 
     for (e = sc_intercom_entities; e->name != NULL; e++) {
         if (strncmp(s, e->name, e->len) == 0) {
-            *c = e->c;
+            *ulen = strlen(e->utf8);
+            memcpy(u, e->utf8, *ulen);
             return e->len;
         }
     }
 
-    *c = '&';
+    u[0] = '&';
+    *ulen = 1;
+
     return 1;
+}
+
+
+/*
+ * "&#8217;" or "&#x2019;": the code point in UTF-8, and the entity's
+ * length; 0 when s is no such entity or names no character (NUL, a
+ * surrogate, beyond U+10FFFF).  Every encoding is shorter than its entity:
+ * U+0080 already takes "&#128;", 6 bytes for 2.
+ */
+static size_t
+sc_intercom_numeric(const char *s, char *u, size_t *ulen)
+{
+    size_t         i, digits;
+    unsigned long  cp;
+    int            hex, d;
+
+    hex = (s[2] == 'x' || s[2] == 'X');
+    i = hex ? 3 : 2;
+    cp = 0;
+
+    for (digits = 0; digits < 8; digits++, i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            d = s[i] - '0';
+
+        } else if (hex && s[i] >= 'a' && s[i] <= 'f') {
+            d = s[i] - 'a' + 10;
+
+        } else if (hex && s[i] >= 'A' && s[i] <= 'F') {
+            d = s[i] - 'A' + 10;
+
+        } else {
+            break;
+        }
+
+        cp = cp * (hex ? 16 : 10) + (unsigned long) d;
+    }
+
+    if (digits == 0 || s[i] != ';' || cp == 0 || cp > 0x10ffff
+        || (cp >= 0xd800 && cp <= 0xdfff))
+    {
+        return 0;
+    }
+
+    if (cp < 0x80) {
+        u[0] = (char) cp;
+        *ulen = 1;
+
+    } else if (cp < 0x800) {
+        u[0] = (char) (0xc0 | (cp >> 6));
+        u[1] = (char) (0x80 | (cp & 0x3f));
+        *ulen = 2;
+
+    } else if (cp < 0x10000) {
+        u[0] = (char) (0xe0 | (cp >> 12));
+        u[1] = (char) (0x80 | ((cp >> 6) & 0x3f));
+        u[2] = (char) (0x80 | (cp & 0x3f));
+        *ulen = 3;
+
+    } else {
+        u[0] = (char) (0xf0 | (cp >> 18));
+        u[1] = (char) (0x80 | ((cp >> 12) & 0x3f));
+        u[2] = (char) (0x80 | ((cp >> 6) & 0x3f));
+        u[3] = (char) (0x80 | (cp & 0x3f));
+        *ulen = 4;
+    }
+
+    return i + 1;
 }
 
 

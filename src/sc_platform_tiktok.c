@@ -67,8 +67,13 @@ sc_tiktok_parse(const sc_request_t *rq, sc_events_t *out,
     /* every event concerns one creator: the conversation is theirs */
     ev->author_id = sc_json_str(doc, "user_openid");
     ev->thread_id = ev->author_id;
+
+    /*
+     * Documented in seconds; the portal's test event sends milliseconds
+     * (1752894700622): read by its size, as seconds it is no time at all.
+     */
     ev->occurred_ms = sc_json_time_ms(json_object_get(doc, "create_time"),
-                                      SC_TIME_S);
+                                      SC_TIME_AUTO);
     ev->text = sc_tiktok_text(out, json_object_get(doc, "content"));
 
     ev->answerable = (ev->text != NULL

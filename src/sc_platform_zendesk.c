@@ -71,7 +71,15 @@ sc_zendesk_parse(const sc_request_t *rq, sc_events_t *out,
 
     if (zen) {
         author = sc_json_path(doc, "event.comment.author");
-        ev->text = sc_json_path_str(doc, "event.comment.body");
+
+        /*
+         * Only a new comment is something said now: a comment made
+         * private or redacted carries the old words again, and stored as
+         * text they would count as the same complaint a second time.
+         */
+        if (strcmp(type, "ticket.comment_added") == 0) {
+            ev->text = sc_json_path_str(doc, "event.comment.body");
+        }
 
         /*
          * Every ticket event's detail repeats the description; only for a

@@ -194,6 +194,53 @@ is($ev->{type}, 'push', 'push: type push');
 ok(!defined $ev->{reply}, 'push: no reply');
 check_row('push', $ev, author_handle => 'acme-admin', text => undef);
 
+# a maintainer labels a customer's issue: the old body is no new complaint
+
+($ev) = @{ accepted(post($t->fixture('github/issues_labeled.json'),
+                         event => 'issues', delivery => 'd-labeled-0001'),
+                    1, 'issues labeled') };
+ok(!defined $ev->{reply}, 'issues labeled: no reply');
+isnt($ev->{category}, 'complaint', 'issues labeled: not a complaint');
+check_row('issues labeled', $ev,
+    event_type    => 'issue',
+    thread_id     => 'https://github.com/acme/widget-app/issues/1352',
+    author_handle => 'acme-triage',
+    text          => undef);
+
+# a GitHub App's bot comments: the brand, no reply
+
+($ev) = @{ accepted(post($t->fixture('github/issue_comment_bot.json'),
+                         event => 'issue_comment', delivery => 'd-bot-0001'),
+                    1, 'bot comment') };
+ok(!defined $ev->{reply}, 'bot comment: no reply');
+check_row('bot comment', $ev,
+    author_handle => 'acme-helpdesk[bot]',
+    from_brand    => 1);
+
+# a maintainer edits a customer's comment: the customer's words, no reply
+
+($ev) = @{ accepted(post($t->fixture('github/issue_comment_edited.json'),
+                         event => 'issue_comment', delivery => 'd-edit-0001'),
+                    1, 'comment edited') };
+ok(!defined $ev->{reply}, 'comment edited: no reply');
+check_row('comment edited', $ev,
+    author_handle => 'mara-k',
+    author_id     => '7712004',
+    from_brand    => 0,
+    text          => 'Please contact me here, the refund is still missing.');
+
+# no sender, no repository
+
+($ev) = @{ accepted(post($t->fixture(
+                             'github/security_advisory_published.json'),
+                         event => 'security_advisory',
+                         delivery => 'd-advisory-0001'),
+                    1, 'security advisory') };
+check_row('security advisory', $ev,
+    event_type => 'security_advisory',
+    author_id  => undef,
+    text       => undef);
+
 # the directive value is case-insensitive; the rows say "github"
 
 ($ev) = @{ accepted(post($t->fixture('github/issues_opened.json'),

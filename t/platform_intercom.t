@@ -160,7 +160,50 @@ check_row('admin replied', $ev,
     author_name => 'Sam from Support',
     from_brand  => 1,
     thread_id   => '147000231',
-    text        => 'Sorry Jane, I have reset your account &mdash; try now.');
+    text        => "Sorry Jane, I have reset your account \x{2014} try now.");
+
+# a tag on the customer's part: their words are not a second complaint
+
+($ev) = @{ accepted(post($t->fixture(
+    'intercom/conversation_part_tag_created.json')), 1, 'tag created') };
+isnt($ev->{category}, 'complaint', 'tag created: not a complaint');
+check_row('tag created', $ev,
+    event_type  => 'conversation_part.tag.created',
+    thread_id   => '147000231',
+    author_id   => undef,
+    text        => undef,
+    from_brand  => 0);
+
+# API 1.x: the first message is conversation_message, the name the user's
+
+($ev) = @{ accepted(post($t->fixture('intercom/user_created_v1.json')), 1,
+                    'API 1.x user created') };
+check_row('API 1.x user created', $ev,
+    event_type  => 'message',
+    thread_id   => '147000388',
+    author_id   => '6657a1b2c3d4e5f6a7b8c9d0',
+    author_name => "Tom\x{e1}s Ortega",
+    from_brand  => 0,
+    text        => "Your checkout charged me twice \x{2014} please refund "
+                   . "one!");
+
+# a workflow's assignment after the reply: the reply is what is stored
+
+($ev) = @{ accepted(post($t->fixture('intercom/user_replied_workflow.json')),
+                    1, 'reply + assignment') };
+check_row('reply + assignment', $ev,
+    author_name => 'Jane Doe',
+    from_brand  => 0,
+    text        => "Hello?? Nobody answers. I\x{2019}m cancelling my "
+                   . "subscription.");
+
+# the Operator (a bot) is the brand
+
+($ev) = @{ accepted(post($t->fixture('intercom/operator_replied.json')), 1,
+                    'operator replied') };
+check_row('operator replied', $ev,
+    event_type  => 'conversation.operator.replied',
+    from_brand  => 1);
 
 # a topic that is no conversation
 

@@ -137,6 +137,13 @@ for my $f (qw(post_publish_failed post_publish_publicly_available
     ok(row($ev->{external_id}), "$f: stored");
 }
 
+# create_time in milliseconds (the portal's test event)
+
+($ev) = @{ accepted(post($t->fixture('tiktok/portal_test_ms.json')), 1,
+                    'portal test') };
+ok(!defined $ev->{reply}, 'portal test: no reply');
+check_row('portal test', $ev, text => undef, occurred_ms => 1718035600123);
+
 # a message-like event with text in its content is answerable
 
 $body = '{"client_key":"bwo2m45353a6k85","event":"direct_message.receive",'

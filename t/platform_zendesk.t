@@ -141,6 +141,35 @@ check_row('agent comment', $ev,
     thread_id   => 'zen:ticket:5158',
     text        => 'Sorry about that! A replacement ships today.');
 
+# a new ticket: the requester's description is what happened
+
+($ev) = @{ accepted(post($t->fixture('zendesk/ticket_created.json')), 1,
+                    'ticket created') };
+check_row('ticket created', $ev,
+    event_type  => 'ticket.created',
+    thread_id   => 'zen:ticket:5203',
+    author_id   => '8447388090611',
+    from_brand  => 0,
+    text        => 'My parcel was marked delivered but nothing arrived. '
+                   . 'Order 55120.',
+    occurred_ms => 1718176502000);
+
+# a comment made private carries the old words: no second complaint
+
+($ev) = @{ accepted(post($t->fixture('zendesk/comment_made_private.json')), 1,
+                    'comment made private') };
+isnt($ev->{category}, 'complaint', 'comment made private: not a complaint');
+check_row('comment made private', $ev,
+    event_type => 'ticket.comment_made_private',
+    thread_id  => 'zen:ticket:5158',
+    text       => undef);
+
+# an agent's internal note is the brand's
+
+($ev) = @{ accepted(post($t->fixture('zendesk/internal_note.json')), 1,
+                    'internal note') };
+check_row('internal note', $ev, from_brand => 1, visibility => 'private');
+
 # another kind of event
 
 ($ev) = @{ accepted(post($t->fixture('zendesk/user_active_changed.json')), 1,

@@ -318,6 +318,149 @@ test_actions(void)
 }
 
 
+/* shapes GitHub sends besides a new issue or comment */
+static void
+test_real_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const char  *issues[] = {
+        "X-GitHub-Event", "issues",
+        "X-GitHub-Delivery", "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a01", NULL
+    };
+    static const char  *comment[] = {
+        "X-GitHub-Event", "issue_comment",
+        "X-GitHub-Delivery", "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a02", NULL
+    };
+    static const char  *star[] = {
+        "X-GitHub-Event", "star",
+        "X-GitHub-Delivery", "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a03", NULL
+    };
+    static const char  *advisory[] = {
+        "X-GitHub-Event", "security_advisory",
+        "X-GitHub-Delivery", "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a04", NULL
+    };
+    static const char  *disc[] = {
+        "X-GitHub-Event", "discussion",
+        "X-GitHub-Delivery", "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a05",
+        "X-GitHub-Hook-Installation-Target-Type", "integration", NULL
+    };
+
+    /* a maintainer labels a customer's issue: no new words */
+    is_int(parse_fixture("issues_labeled.json", issues, &evs), SC_PARSE_OK,
+           "issues labeled: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "issue", "issues labeled: type");
+        ok(ev->text == NULL, "issues labeled: the old body is not its text");
+        is_str(ev->author_handle, "acme-triage",
+               "issues labeled: the sender did it");
+        is_str(ev->thread_id, "https://github.com/acme/widget-app/issues/1352",
+               "issues labeled: same thread");
+        is_int(ev->answerable, 0, "issues labeled: not answerable");
+        is_str(ev->external_id, "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a01",
+               "issues labeled: the delivery id");
+
+    } else {
+        ok(0, "issues labeled: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a deleted comment: its body is no new complaint */
+    is_int(parse_str("{\"action\":\"deleted\",\"issue\":{\"number\":9},"
+                     "\"comment\":{\"body\":\"This is broken, refund me\","
+                     "\"user\":{\"login\":\"c\",\"id\":3}},"
+                     "\"sender\":{\"login\":\"m\",\"id\":4}}", comment,
+                     &evs),
+           SC_PARSE_OK, "comment deleted: parses");
+    ok(evs.nevents == 1 && evs.events[0].text == NULL
+       && !evs.events[0].answerable
+       && strcmp(evs.events[0].author_handle, "m") == 0,
+       "comment deleted: no text, the sender");
+    sc_events_free(&evs);
+
+    /* a GitHub App's bot comments: the brand, whatever its association */
+    is_int(parse_fixture("issue_comment_bot.json", comment, &evs),
+           SC_PARSE_OK, "bot comment: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_int(ev->from_brand, 1, "bot comment: a Bot is the brand");
+        is_int(ev->answerable, 0, "bot comment: not answered");
+        is_str(ev->author_handle, "acme-helpdesk[bot]", "bot comment: handle");
+        is_str(ev->author_id, "170000042", "bot comment: id");
+
+    } else {
+        ok(0, "bot comment: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a maintainer edits a customer's comment: still the customer's */
+    is_int(parse_fixture("issue_comment_edited.json", comment, &evs),
+           SC_PARSE_OK, "comment edited: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->text, "Please contact me here, the refund is still "
+               "missing.", "comment edited: the new body");
+        is_str(ev->author_handle, "mara-k", "comment edited: its author");
+        is_str(ev->author_id, "7712004", "comment edited: author id");
+        is_int(ev->from_brand, 0, "comment edited: a customer's words");
+        is_int(ev->answerable, 0, "comment edited: not answered again");
+        is_int(ev->occurred_ms, 1718096700000LL, "comment edited: time");
+
+    } else {
+        ok(0, "comment edited: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("star_created.json", star, &evs), SC_PARSE_OK,
+           "star: parses");
+    ok(evs.nevents == 1 && strcmp(evs.events[0].type, "star") == 0
+       && evs.events[0].text == NULL && !evs.events[0].answerable
+       && strcmp(evs.events[0].author_handle, "lin-w") == 0,
+       "star: stored as its event, no text, the sender");
+    sc_events_free(&evs);
+
+    /* no sender, no repository */
+    is_int(parse_fixture("security_advisory_published.json", advisory, &evs),
+           SC_PARSE_OK, "security advisory: parses");
+    ok(evs.nevents == 1
+       && strcmp(evs.events[0].type, "security_advisory") == 0
+       && evs.events[0].author_id == NULL && evs.events[0].text == NULL
+       && evs.events[0].visibility == SC_VISIBILITY_PUBLIC
+       && strcmp(evs.events[0].external_id,
+                 "0e5b7a10-27c1-11ef-8a4c-3f1e2d9b7a04") == 0,
+       "security advisory: no author, no text, the delivery id");
+    sc_events_free(&evs);
+
+    /* a GitHub App's delivery carries "installation"; nothing else moves */
+    is_int(parse_fixture("discussion_created_app.json", disc, &evs),
+           SC_PARSE_OK, "app discussion: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "discussion", "app discussion: type");
+        is_str(ev->text, "I need all invoices from last year as PDF. Where "
+               "can I find the export?", "app discussion: body");
+        is_str(ev->author_handle, "lin-w", "app discussion: author");
+        is_str(ev->thread_id, "https://github.com/acme/widget-app/"
+               "discussions/91", "app discussion: thread");
+        is_int(ev->answerable, 1, "app discussion: answerable");
+        is_int(ev->occurred_ms, 1718103600000LL, "app discussion: time");
+
+    } else {
+        ok(0, "app discussion: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
 static void
 test_bad_input(void)
 {
@@ -437,6 +580,7 @@ main(void)
     test_comments();
     test_other_events();
     test_actions();
+    test_real_shapes();
     test_bad_input();
     test_wrong_types();
     test_determinism();

@@ -114,8 +114,8 @@ test_replies(void)
                "admin_replied: the topic is the type");
         is_int(ev->from_brand, 1, "admin_replied: the brand");
         is_str(ev->author_id, "814860", "admin_replied: the admin");
-        is_str(ev->text, "Sorry Jane, I have reset your account &mdash; try "
-               "now.", "admin_replied: unknown entities kept");
+        is_str(ev->text, "Sorry Jane, I have reset your account \xe2\x80\x94 "
+               "try now.", "admin_replied: &mdash; is a dash");
         is_str(ev->thread_id, "147000231", "admin_replied: same thread");
 
     } else {
@@ -188,7 +188,19 @@ test_html(void)
           "5 < 6 && \"q\" 's'" },
         { "<a href=\"https://x.example\">link</a>s", "links" },
         { "caf\xc3\xa9 <b>\xe2\x9c\x93</b>", "caf\xc3\xa9 \xe2\x9c\x93" },
-        { "&amp", "&amp" }
+        { "&amp", "&amp" },
+        { "it&#8217;s &#x2014; &#X1F600;", "it\xe2\x80\x99s \xe2\x80\x94 "
+          "\xf0\x9f\x98\x80" },
+        { "&#39;&#x27;&#233;", "''\xc3\xa9" },
+        { "a&#10;&#32;b", "a b" },
+        { "&#0; &#xD800; &#x110000; &#; &#x; &#12", "&#0; &#xD800; "
+          "&#x110000; &#; &#x; &#12" },
+        { "&#000000000065;", "&#000000000065;" },
+        { "<p>I&rsquo;m &ldquo;done&rdquo;&hellip;</p>&ndash;&lsquo;x",
+          "I\xe2\x80\x99m \xe2\x80\x9c" "done\xe2\x80\x9d\xe2\x80\xa6\n"
+          "\xe2\x80\x93\xe2\x80\x98x" },
+        { "&mdash;", "\xe2\x80\x94" },
+        { "&bogus; &copy;", "&bogus; &copy;" }
     };
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -202,6 +214,154 @@ test_html(void)
               sc_json_path(json_array_get(evs.root, 0),
                            "data.item.source.body")),
        "html: plain text is borrowed, not copied");
+    sc_events_free(&evs);
+}
+
+
+/* notifications as Intercom sends them, besides the plain ones */
+static void
+test_real_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+    static const char  *other[] = {
+        "conversation.read", "conversation.admin.assigned",
+        "conversation.priority.updated", "conversation.rating.added",
+        "conversation_part.redacted", NULL
+    };
+    const char  **t;
+    char          body[1024];
+
+    /* a tag on the customer's part: their words are not said again */
+    is_int(parse_fixture("conversation_part_tag_created.json", NULL, &evs),
+           SC_PARSE_OK, "tag created: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "conversation_part.tag.created", "tag created: type");
+        ok(ev->text == NULL && ev->author_id == NULL,
+           "tag created: no text, no author");
+        is_str(ev->thread_id, "147000231", "tag created: the conversation");
+        is_int(ev->from_brand, 0, "tag created: not the brand's words");
+        is_int(ev->occurred_ms, 1718039001000LL,
+               "tag created: the notification's time");
+        is_str(ev->external_id, "notif_0a1b2c3d-4444-4e5f-8a9b-0c1d2e3f4a5b",
+               "tag created: the notification id");
+
+    } else {
+        ok(0, "tag created: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* receipts and bookkeeping carry the same parts */
+    for (t = other; *t != NULL; t++) {
+        snprintf(body, sizeof(body), "{\"topic\":\"%s\",\"id\":\"n-%s\","
+                 "\"data\":{\"item\":{\"type\":\"conversation\","
+                 "\"id\":\"c1\",\"conversation_parts\":{"
+                 "\"conversation_parts\":[{\"body\":\"<p>Awful, refund "
+                 "me</p>\",\"author\":{\"type\":\"user\",\"id\":\"u1\"}}]}}}}",
+                 *t, *t);
+
+        is_int(parse_str(body, NULL, &evs), SC_PARSE_OK, "%s: parses", *t);
+        ok(evs.nevents == 1 && evs.events[0].text == NULL
+           && evs.events[0].author_id == NULL
+           && evs.events[0].thread_id != NULL
+           && strcmp(evs.events[0].thread_id, "c1") == 0,
+           "%s: no text, no author, the thread", *t);
+        sc_events_free(&evs);
+    }
+
+    /* API 1.x: the first message is "conversation_message" */
+    is_int(parse_fixture("user_created_v1.json", NULL, &evs), SC_PARSE_OK,
+           "API 1.x user.created: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "message", "API 1.x user.created: a message");
+        is_str(ev->text, "Your checkout charged me twice \xe2\x80\x94 "
+               "please refund one!", "API 1.x user.created: its text");
+        is_str(ev->author_id, "6657a1b2c3d4e5f6a7b8c9d0",
+               "API 1.x user.created: the lead");
+        is_str(ev->author_name, "Tom\xc3\xa1s Ortega",
+               "API 1.x user.created: name from item.user");
+        is_str(ev->thread_id, "147000388", "API 1.x user.created: thread");
+        is_int(ev->from_brand, 0, "API 1.x user.created: a customer");
+        is_int(ev->occurred_ms, 1718040101000LL,
+               "API 1.x user.created: the notification's time");
+
+    } else {
+        ok(0, "API 1.x user.created: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a workflow assigned the conversation right after the reply */
+    is_int(parse_fixture("user_replied_workflow.json", NULL, &evs),
+           SC_PARSE_OK, "reply + assignment: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->text, "Hello?? Nobody answers. I\xe2\x80\x99m cancelling "
+               "my subscription.", "reply + assignment: the customer's part");
+        is_str(ev->author_name, "Jane Doe", "reply + assignment: the customer");
+        is_int(ev->from_brand, 0, "reply + assignment: not the bot");
+        is_int(ev->occurred_ms, 1718041200000LL,
+               "reply + assignment: the reply's time");
+
+    } else {
+        ok(0, "reply + assignment: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("operator_replied.json", NULL, &evs), SC_PARSE_OK,
+           "operator replied: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "conversation.operator.replied",
+               "operator replied: type");
+        is_int(ev->from_brand, 1, "operator replied: the bot is the brand");
+        is_str(ev->text, "Sorry you're stuck! The team usually replies in "
+               "under an hour.", "operator replied: text");
+        is_str(ev->author_name, "Operator", "operator replied: name");
+
+    } else {
+        ok(0, "operator replied: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* a close after the customer wrote again: the admin's part */
+    is_int(parse_str("{\"topic\":\"conversation.admin.closed\","
+                     "\"id\":\"n-close\",\"data\":{\"item\":{\"type\":"
+                     "\"conversation\",\"id\":\"c3\",\"conversation_parts\":"
+                     "{\"conversation_parts\":[{\"part_type\":\"close\","
+                     "\"body\":null,\"author\":{\"type\":\"admin\",\"id\":"
+                     "\"814860\"}},{\"part_type\":\"comment\",\"body\":"
+                     "\"<p>Why did you close it? Still broken!</p>\","
+                     "\"author\":{\"type\":\"user\",\"id\":\"u1\"}}]}}}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "admin closed: parses");
+    ok(evs.nevents == 1 && evs.events[0].from_brand
+       && evs.events[0].text == NULL && evs.events[0].author_id != NULL
+       && strcmp(evs.events[0].author_id, "814860") == 0,
+       "admin closed: the admin's part, not the customer's words");
+    sc_events_free(&evs);
+
+    /* an admin's outbound first message: no part yet, the source */
+    is_int(parse_str("{\"topic\":\"conversation.admin.single.created\","
+                     "\"id\":\"n-out\",\"data\":{\"item\":{\"type\":"
+                     "\"conversation\",\"id\":\"c2\",\"source\":{\"body\":"
+                     "\"<p>Your order shipped</p>\",\"author\":{\"type\":"
+                     "\"admin\",\"id\":\"814860\"}},\"conversation_parts\":"
+                     "{\"conversation_parts\":[]}}}}", NULL, &evs),
+           SC_PARSE_OK, "admin outbound: parses");
+    ok(evs.nevents == 1 && evs.events[0].from_brand
+       && evs.events[0].text != NULL
+       && strcmp(evs.events[0].text, "Your order shipped") == 0,
+       "admin outbound: the source, the brand");
     sc_events_free(&evs);
 }
 
@@ -346,6 +506,7 @@ main(void)
     test_user_created();
     test_replies();
     test_html();
+    test_real_shapes();
     test_bad_input();
     test_wrong_types();
     test_determinism();

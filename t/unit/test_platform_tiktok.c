@@ -214,6 +214,43 @@ test_content(void)
 }
 
 
+/* create_time in milliseconds, as the portal's test event sends it */
+static void
+test_real_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("portal_test_ms.json", NULL, &evs), SC_PARSE_OK,
+           "portal test: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "tiktok.ping", "portal test: type as sent");
+        is_int(ev->occurred_ms, 1718035600123LL,
+               "portal test: create_time in ms read as ms");
+        ok(ev->text == NULL && !ev->answerable,
+           "portal test: no text, not answerable");
+        ok(is_hash_id(ev->external_id, "tiktok.ping"),
+           "portal test: tiktok.ping:<sha256>");
+
+    } else {
+        ok(0, "portal test: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_fixture("video_upload_failed.json", NULL, &evs),
+           SC_PARSE_OK, "video.upload.failed: parses");
+    ok(evs.nevents == 1
+       && strcmp(evs.events[0].type, "video.upload.failed") == 0
+       && evs.events[0].occurred_ms == 1718035700000LL
+       && evs.events[0].text == NULL && !evs.events[0].answerable,
+       "video.upload.failed: a notice, seconds read as seconds");
+    sc_events_free(&evs);
+}
+
+
 static void
 test_bad_input(void)
 {
@@ -287,6 +324,7 @@ main(void)
     test_publish_events();
     test_ids();
     test_content();
+    test_real_shapes();
     test_bad_input();
     test_wrong_types();
 

@@ -200,6 +200,88 @@ test_trigger(void)
 }
 
 
+/* event subscriptions as Zendesk sends them, besides a customer comment */
+static void
+test_real_shapes(void)
+{
+    sc_event_t   *ev;
+    sc_events_t   evs;
+
+    is_int(parse_fixture("ticket_created.json", hdr_inv, &evs), SC_PARSE_OK,
+           "ticket_created: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "ticket.created", "ticket_created: type");
+        is_str(ev->external_id, "6f1d2e3c-8a9b-4c0d-9e1f-20a1b2c3d4e5",
+               "ticket_created: the event id, not the invocation id");
+        is_str(ev->text, "My parcel was marked delivered but nothing "
+               "arrived. Order 55120.", "ticket_created: the description");
+        is_str(ev->author_id, "8447388090611",
+               "ticket_created: the requester");
+        is_str(ev->thread_id, "zen:ticket:5203", "ticket_created: thread");
+        is_int(ev->occurred_ms, 1718176502000LL, "ticket_created: time");
+        is_int(ev->from_brand, 0, "ticket_created: a customer");
+        is_int(ev->answerable, 0, "ticket_created: Zendesk answers");
+
+    } else {
+        ok(0, "ticket_created: one event");
+    }
+
+    sc_events_free(&evs);
+
+    /* the old comment again: not a second complaint */
+    is_int(parse_fixture("comment_made_private.json", NULL, &evs),
+           SC_PARSE_OK, "comment_made_private: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_str(ev->type, "ticket.comment_made_private",
+               "comment_made_private: type");
+        ok(ev->text == NULL, "comment_made_private: no text");
+        is_str(ev->author_id, "8447388090494",
+               "comment_made_private: whose comment");
+        is_str(ev->thread_id, "zen:ticket:5158",
+               "comment_made_private: thread");
+        is_str(ev->external_id, "0b7e5a52-3c1f-4d6e-8f90-a1b2c3d4e5f6",
+               "comment_made_private: id");
+
+    } else {
+        ok(0, "comment_made_private: one event");
+    }
+
+    sc_events_free(&evs);
+
+    is_int(parse_str("{\"type\":\"zen:event-type:ticket.comment_redacted\","
+                     "\"id\":\"e9\",\"subject\":\"zen:ticket:7\","
+                     "\"event\":{\"comment\":{\"body\":\"\\u2588\","
+                     "\"author\":{\"id\":\"42\",\"is_staff\":false}}}}",
+                     NULL, &evs),
+           SC_PARSE_OK, "comment_redacted: parses");
+    ok(evs.nevents == 1 && evs.events[0].text == NULL,
+       "comment_redacted: no text");
+    sc_events_free(&evs);
+
+    /* an agent's internal note: the brand's words, not a customer's */
+    is_int(parse_fixture("internal_note.json", NULL, &evs), SC_PARSE_OK,
+           "internal_note: parses");
+
+    if (evs.nevents == 1) {
+        ev = &evs.events[0];
+        is_int(ev->from_brand, 1, "internal_note: staff is the brand");
+        is_str(ev->text, "Customer is furious, third broken item. "
+               "Escalating to logistics.", "internal_note: text");
+        is_int(ev->visibility, SC_VISIBILITY_PRIVATE, "internal_note: private");
+        is_int(ev->occurred_ms, 1715245800000LL, "internal_note: time");
+
+    } else {
+        ok(0, "internal_note: one event");
+    }
+
+    sc_events_free(&evs);
+}
+
+
 static void
 test_bad_input(void)
 {
@@ -322,6 +404,7 @@ main(void)
     test_comment();
     test_other_events();
     test_trigger();
+    test_real_shapes();
     test_bad_input();
     test_wrong_types();
     test_determinism();
