@@ -119,7 +119,11 @@ my $body = $t->fixture('standard/message_created.json');
 my ($ev) = @{ accepted(post($body, id => 'msg_2ZqH8a5Rk1'), 1,
                        'message created') };
 is($ev->{external_id}, 'msg_2ZqH8a5Rk1', 'message created: webhook-id');
-is($ev->{type}, 'message.created', 'message created: type');
+is($ev->{type}, 'message', 'message created: type message (raw keeps message.created)');
+is($t->value("select raw->>'type' from social_care.events "
+             . "where platform = 'standard' and external_id = ?",
+             'msg_2ZqH8a5Rk1'),
+   'message.created', 'message created: raw keeps the sender\'s type');
 like($ev->{reply}{text} // '', $REPLY, 'message created: reply');
 is($ev->{reply}{visibility}, 'private', 'message created: private reply');
 check_row('message created', $ev,
@@ -156,7 +160,7 @@ like($ev->{reply}{text} // '', $REPLY, 'public comment: public reply');
 is($ev->{reply}{visibility}, 'public', 'public comment: reply public');
 check_row('public comment', $ev,
     external_id   => 'msg_p5jXN8AQM9LWM0D4loKWxJek',
-    event_type    => 'community.message.posted',
+    event_type    => 'message',
     thread_id     => '90211',
     author_id     => '770012',
     author_handle => 'kenji_w',
@@ -184,7 +188,7 @@ $body = $t->fixture('standard/message_received_nested.json');
 ($ev) = @{ accepted(post($body, id => 'msg_2hZ9Yk3RzQ'), 1, 'nested') };
 like($ev->{reply}{text} // '', $REPLY, 'nested: reply');
 check_row('nested', $ev,
-    event_type    => 'conversation.message.received',
+    event_type    => 'message',
     thread_id     => '1799123456789000001',
     author_id     => '9007199254740993',
     author_name   => 'Maya Okafor',
@@ -221,7 +225,7 @@ check_row('user.created', $ev, text => undef, occurred_ms => 1718036400456);
 ($ev) = @{ accepted(post($t->fixture('standard/bare_message.json'),
                          id => 'msg_bare_msg_0001'), 1, 'bare payload') };
 like($ev->{reply}{text} // '', $REPLY, 'bare payload: reply');
-check_row('bare payload', $ev, event_type => 'new_message',
+check_row('bare payload', $ev, event_type => 'message',
           author_id => 'u-3391', thread_id => 't-3391-1',
           occurred_ms => 1718029800000);
 
