@@ -683,8 +683,21 @@ sc_reply_build(const sc_reply_conf_t *rc, const sc_event_t *ev,
 static int
 sc_reply_intent(const sc_class_t *cls)
 {
+    size_t  i;
+
     if (cls == NULL) {
         return SC_REPLY_INTENTS - 1;
+    }
+
+    /*
+     * Someone who speaks of harming themselves gets a person, not a
+     * template: no holding reply; the topic is a crisis topic, so the
+     * message is priority 1 and escalated at once.
+     */
+    for (i = 0; i < cls->ntopics; i++) {
+        if (strcmp(cls->topics[i], "self_harm") == 0) {
+            return -1;
+        }
     }
 
     switch (cls->intent) {

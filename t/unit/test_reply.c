@@ -297,6 +297,17 @@ test_no_reply(void)
     cls.intent = SC_INTENT_ABUSE;
     ok(reply(NULL, &cls, "x", 0, 1) == NULL, "abuse: no reply");
 
+    /* a person in danger gets a person, not a template */
+    event(SC_VISIBILITY_PRIVATE, "Ana", NULL);
+    cls.intent = SC_INTENT_COMPLAINT;
+    cls.topics[0] = "loans";
+    cls.topics[1] = "self_harm";
+    cls.ntopics = 2;
+    ok(reply(NULL, &cls, "x", 0, 0) == NULL, "self_harm: no holding reply");
+    cls.ntopics = 1;
+    ok(reply(NULL, &cls, "x", 0, 0) != NULL, "... other topics: a reply");
+    cls.ntopics = 0;
+
     event(SC_VISIBILITY_PRIVATE, "Ana", NULL);
     ev.from_brand = 1;
     ok(reply(NULL, &cls, "meta", 0, 0) == NULL, "echo: no reply");
