@@ -18,6 +18,7 @@
 
 #include "sc_deliver_int.h"
 #include "sc_http.h"
+#include "sc_utf8.h"
 #include "sc_verify.h"
 
 
@@ -496,55 +497,18 @@ sc_deliver_private(const sc_delivery_t *d)
 int
 sc_deliver_utf8(const char *s, size_t len)
 {
-    size_t          i, n, k;
-    uint32_t        c;
-    unsigned char   b;
+    size_t                n;
+    uint32_t              c;
+    const unsigned char  *p, *end;
 
-    for (i = 0; i < len; i += n) {
-        b = (unsigned char) s[i];
+    p = (const unsigned char *) s;
+    end = p + len;
 
-        if (b == 0) {
-            return 0;
-        }
+    for ( /* void */ ; p < end; p += n) {
+        n = sc_utf8_next(p, end, &c);
 
-        if (b < 0x80) {
-            n = 1;
-            continue;
-        }
-
-        if (b >= 0xc2 && b <= 0xdf) {
-            n = 2;
-            c = b & 0x1f;
-
-        } else if (b >= 0xe0 && b <= 0xef) {
-            n = 3;
-            c = b & 0x0f;
-
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            n = 4;
-            c = b & 0x07;
-
-        } else {
-            return 0;
-        }
-
-        if (len - i < n) {
-            return 0;
-        }
-
-        for (k = 1; k < n; k++) {
-            b = (unsigned char) s[i + k];
-            if ((b & 0xc0) != 0x80) {
-                return 0;
-            }
-
-            c = (c << 6) | (b & 0x3f);
-        }
-
-        /* overlong forms, surrogates, beyond U+10FFFF */
-        if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000)
-            || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-        {
+        /* a NUL would cut the text short in a C string */
+        if (n == 0 || c == 0) {
             return 0;
         }
     }

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "sc_json.h"
+#include "sc_utf8.h"
 
 
 #define SC_JSON_MAX_DIGITS     19       /* INT64_MAX has 19 digits */
@@ -79,8 +80,6 @@ static int sc_json_fast_string(sc_json_parser_t *jp, const char **s,
     size_t *len, int key);
 static json_t *sc_json_fast_number(sc_json_parser_t *jp);
 static const unsigned char *sc_json_fast_plain(const unsigned char *p,
-    const unsigned char *end);
-static size_t sc_json_fast_utf8(const unsigned char *p,
     const unsigned char *end);
 static long sc_json_fast_hex4(const unsigned char *p);
 static void sc_json_fast_blank(sc_json_parser_t *jp);
@@ -821,6 +820,7 @@ sc_json_fast_string(sc_json_parser_t *jp, const char **s, size_t *len,
     long                  cp, lo;
     char                 *q;
     size_t                n;
+    uint32_t              uc;
     unsigned char         c;
     const unsigned char  *p, *start, *end;
 
@@ -849,7 +849,7 @@ sc_json_fast_string(sc_json_parser_t *jp, const char **s, size_t *len,
             break;
         }
 
-        n = sc_json_fast_utf8(p, end);
+        n = sc_utf8_next(p, end, &uc);
         if (n == 0) {
             return -1;
         }
@@ -894,7 +894,7 @@ sc_json_fast_string(sc_json_parser_t *jp, const char **s, size_t *len,
         }
 
         if (c >= 0x80) {
-            n = sc_json_fast_utf8(p, end);
+            n = sc_utf8_next(p, end, &uc);
             if (n == 0) {
                 return -1;
             }
@@ -1044,54 +1044,6 @@ sc_json_fast_plain(const unsigned char *p, const unsigned char *end)
     }
 
     return p;
-}
-
-
-/* the length of the UTF-8 sequence at p as jansson accepts it, 0: none */
-static size_t
-sc_json_fast_utf8(const unsigned char *p, const unsigned char *end)
-{
-    size_t    n, i;
-    uint32_t  c, min;
-
-    c = p[0];
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        c &= 0x1f;
-        min = 0x80;
-
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        c &= 0x0f;
-        min = 0x800;
-
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        c &= 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if ((size_t) (end - p) < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    return n;
 }
 
 

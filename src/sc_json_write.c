@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "sc_json_write.h"
+#include "sc_utf8.h"
 
 
 #define SC_JW_MIN_SIZE  1024
@@ -175,62 +176,12 @@ static const unsigned char  sc_jw_escape[256] = {
 };
 
 
-/*
- * The length of the well-formed UTF-8 sequence at s (what jansson
- * accepts: no overlong forms, no surrogates, nothing past U+10FFFF), 0
- * when there is none.
- */
-
-static size_t
-sc_jw_utf8(const unsigned char *s, size_t n)
-{
-    size_t    len, i;
-    uint32_t  cp, min;
-
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-        cp = s[0] & 0x1f;
-        min = 0x80;
-
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-        cp = s[0] & 0x0f;
-        min = 0x800;
-
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-        cp = s[0] & 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if (len > n) {
-        return 0;
-    }
-
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0;
-    }
-
-    return len;
-}
-
-
 void
 sc_jw_str(sc_jw_t *w, const char *s, size_t n)
 {
     char                 *p;
     size_t                i, run;
+    uint32_t              cp;
     unsigned char         c, e;
     static const char     hex[] = "0123456789ABCDEF";
 
@@ -263,7 +214,8 @@ sc_jw_str(sc_jw_t *w, const char *s, size_t n)
 
         if (e == '8') {
             /* valid UTF-8 as it is; a stray byte becomes U+FFFD */
-            run = sc_jw_utf8((const unsigned char *) s + i, n - i);
+            run = sc_utf8_next((const unsigned char *) s + i,
+                               (const unsigned char *) s + n, &cp);
 
             if (run) {
                 memcpy(p, s + i, run);

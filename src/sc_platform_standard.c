@@ -83,6 +83,7 @@ static sc_parse_rc_e
 sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
     sc_answer_t *answer, char *err, size_t errlen)
 {
+    int             kind;
     json_t         *doc, *data, *author;
     const char     *id, *type, *vis, *name;
     sc_event_t     *ev;
@@ -159,7 +160,8 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
     }
 
     /* "message.created", "conversation.message": a customer wrote */
-    ev->answerable = ev->text != NULL && sc_standard_answerable(type);
+    kind = ev->text != NULL ? sc_standard_answerable(type) : 0;
+    ev->answerable = (kind != 0);
 
     /*
      * The sender names its types freely ("message.created",
@@ -167,8 +169,8 @@ sc_standard_parse(const sc_request_t *rq, sc_events_t *out,
      * "message" or "comment", the types the SLA watch and the reports
      * count (social_care.answerable_event_types); raw keeps the sender's.
      */
-    if (ev->answerable) {
-        ev->type = sc_standard_answerable(type) == 2 ? "comment" : "message";
+    if (kind) {
+        ev->type = (kind == 2) ? "comment" : "message";
     }
 
     /*

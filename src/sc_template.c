@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sc_template.h"
+#include "sc_utf8.h"
 
 
 typedef struct {
@@ -30,8 +31,6 @@ typedef struct {
 } sc_tpl_units_t;
 
 
-static size_t sc_utf8_next(const unsigned char *p, const unsigned char *end,
-    uint32_t *cp);
 static int sc_tpl_name_char(char c);
 static int sc_tpl_lookup(const char *const *names, size_t nnames,
     const char *name, size_t len);
@@ -55,61 +54,6 @@ static size_t sc_tpl_sentence_before(const sc_tpl_out_t *out, size_t pos);
 static size_t sc_tpl_grapheme_back(const sc_tpl_out_t *out, size_t pos);
 static size_t sc_utf8_prev(const char *s, size_t pos);
 static int sc_tpl_extends(uint32_t cp);
-
-
-/* the length of the valid UTF-8 sequence at p, 0 when invalid */
-static size_t
-sc_utf8_next(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-    size_t    n, i;
-    uint32_t  c, min;
-
-    c = p[0];
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        c &= 0x1f;
-        min = 0x80;
-
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        c &= 0x0f;
-        min = 0x800;
-
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        c &= 0x07;
-        min = 0x10000;
-
-    } else {
-        return 0;
-    }
-
-    if ((size_t) (end - p) < n) {
-        return 0;
-    }
-
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        return 0;
-    }
-
-    *cp = c;
-
-    return n;
-}
 
 
 int
