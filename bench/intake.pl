@@ -22,6 +22,8 @@ use Digest::SHA qw(hmac_sha256_hex);
 my $secs = shift // 10;
 my $conns = shift // 50;
 my $threads = 2;
+# SC_BENCH_WORKERS: nginx worker processes (default 2, one per core)
+my $workers = $ENV{SC_BENCH_WORKERS} // 2;
 
 system('which wrk >/dev/null') == 0
     or die "wrk missing: run scripts/deps.sh bench\n";
@@ -140,10 +142,11 @@ sub run {
 }
 
 print "machine: ", `nproc` =~ s/\n//r, " cores; wrk -t$threads -c$conns -d${secs}s; ",
-      "2 nginx workers; PostgreSQL fsync on, synchronous_commit on\n";
+      "$workers nginx workers; PostgreSQL fsync on, synchronous_commit on\n";
 
 $t->nginx_start(locations => $locations, settle => 1,
-                access_log => "off");
+                access_log => "off", workers => $workers,
+                http => $ENV{SC_BENCH_HTTP} // "");
 # SC_BENCH_ONLY=module runs the module alone (for profiling it)
 my $only = $ENV{SC_BENCH_ONLY} // '';
 my $bare = $only eq 'module' ? { rps => 1 }
@@ -156,7 +159,7 @@ if ($only eq 'module') {
 }
 
 $t->nginx_start(locations => $locations, settle => 1,
-                access_log => "off",
+                access_log => "off", workers => $workers,
                 http => "    social_care_batch 1;\n");
 my $single = run('module (batch 1)', '/hooks/meta');
 $t->nginx_stop;

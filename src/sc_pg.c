@@ -815,6 +815,7 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
     char           *v, *state;
     ngx_uint_t      i, k, n, gone;
     PGresult       *res;
+    ngx_queue_t    *q, done;
     sc_pg_pool_t   *pool;
     sc_pg_write_t  *w;
 
@@ -887,6 +888,7 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
     }
 
     k = 0;
+    ngx_queue_init(&done);
 
     for (i = 0; i < pc->nbatch; i++) {
         w = pc->batch[i];
@@ -899,9 +901,9 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
             w->results[n].replied = PQgetvalue(res, k, 3)[0] == 't';
         }
 
+        /* an in-flight write is in no queue: its link is free */
         pool->pending--;
-        sc_pg_finish_write(w, SC_PG_STORED);
-        sc_pg_write_free(w);
+        ngx_queue_insert_tail(&done, &w->queue);
     }
 
     PQclear(res);
@@ -910,7 +912,22 @@ sc_pg_batch_done(sc_pg_conn_t *pc)
     pc->batch_rows = 0;
     pc->state = SC_PG_CONN_IDLE;
 
+    /*
+     * The next batch goes to the database before this one is answered:
+     * writing a batch's answers takes the worker ~30 us a request, time
+     * the backend would otherwise sit idle (measured with one worker:
+     * events per commit 23, the backend idle a third of the time).
+     */
     sc_pg_flush(pool);
+
+    while (!ngx_queue_empty(&done)) {
+        q = ngx_queue_head(&done);
+        ngx_queue_remove(q);
+
+        w = ngx_queue_data(q, sc_pg_write_t, queue);
+        sc_pg_finish_write(w, SC_PG_STORED);
+        sc_pg_write_free(w);
+    }
 }
 
 
