@@ -54,9 +54,10 @@ function done(summary, latency, requests)
         other_total = other_total + t:get("other")
     end
     io.write(string.format(
-        "RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f ok=%d other=%d errors=%d\n",
+        "RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f p90_ms=%.2f p999_ms=%.2f ok=%d other=%d errors=%d\n",
         summary.requests / (summary.duration / 1e6),
         latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+        latency:percentile(90) / 1000, latency:percentile(99.9) / 1000,
         ok_total, other_total,
         summary.errors.connect + summary.errors.read + summary.errors.write
         + summary.errors.status + summary.errors.timeout))
