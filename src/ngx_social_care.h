@@ -33,6 +33,7 @@ typedef struct {
     ngx_uint_t        db_pool;
     ngx_msec_t        db_timeout;
     ngx_uint_t        batch;
+    ngx_msec_t        batch_wait;
     ngx_uint_t        max_pending;
     sc_pg_pool_t     *pool;        /* per worker, from init_process */
     sc_rules_t       *default_rules;

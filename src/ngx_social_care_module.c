@@ -207,6 +207,13 @@ static ngx_command_t  ngx_social_care_commands[] = {
       offsetof(ngx_social_care_main_conf_t, batch),
       &ngx_social_care_batch_bounds },
 
+    { ngx_string("social_care_batch_wait"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_social_care_main_conf_t, batch_wait),
+      NULL },
+
     { ngx_string("social_care_worker"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
       ngx_social_care_worker_directive,
@@ -364,6 +371,7 @@ ngx_social_care_create_main_conf(ngx_conf_t *cf)
     smcf->db_pool = NGX_CONF_UNSET_UINT;
     smcf->db_timeout = NGX_CONF_UNSET_MSEC;
     smcf->batch = NGX_CONF_UNSET_UINT;
+    smcf->batch_wait = NGX_CONF_UNSET_MSEC;
     smcf->max_pending = NGX_CONF_UNSET_UINT;
 
     ngx_social_care_worker_create_conf(&smcf->worker);
@@ -380,11 +388,21 @@ ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(smcf->db_pool, 2);
     ngx_conf_init_msec_value(smcf->db_timeout, 5000);
     ngx_conf_init_uint_value(smcf->batch, 64);
+    ngx_conf_init_msec_value(smcf->batch_wait, 0);
     ngx_conf_init_uint_value(smcf->max_pending, 4096);
 
     smcf->pg.connections = smcf->db_pool;
     smcf->pg.timeout = smcf->db_timeout;
     smcf->pg.batch = smcf->batch;
+    smcf->pg.wait = smcf->batch_wait;
+
+    if (smcf->batch_wait >= smcf->db_timeout) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"social_care_batch_wait\" %M must be shorter "
+                           "than \"social_care_db_timeout\" %M",
+                           smcf->batch_wait, smcf->db_timeout);
+        return NGX_CONF_ERROR;
+    }
     smcf->pg.max_pending = smcf->max_pending;
 
     return ngx_social_care_worker_init_conf(cf, &smcf->worker, smcf->db_set);

@@ -54,6 +54,7 @@ struct sc_pg_write_s {
     ngx_log_t               *log;
 
     ngx_event_t              deadline;
+    ngx_msec_t               queued;   /* when submitted */
 
     unsigned                 state:2;
     unsigned                 solo:1;   /* retry alone: its batch failed */
@@ -67,6 +68,7 @@ typedef struct {
     ngx_uint_t               connections;
     ngx_msec_t               timeout;
     ngx_uint_t               batch;     /* rows per statement */
+    ngx_msec_t               wait;      /* a batch may wait to fill */
     ngx_uint_t               max_pending;
 } sc_pg_conf_t;
 

@@ -80,6 +80,7 @@ passes(conf(http => <<'EOF'), 'all http-level tuning directives');
     social_care_db_pool 4;
     social_care_db_timeout 3s;
     social_care_batch 32;
+    social_care_batch_wait 2ms;
     social_care_max_pending 1000;
 EOF
 
@@ -251,6 +252,13 @@ fails(conf(http => "    social_care_db_timeout soon;\n"),
 
 fails(conf(http => "    social_care_batch 0;\n"),
       qr/social_care_batch|between 1 and \d+/, 'social_care_batch 0');
+
+fails(conf(http => "    social_care_batch_wait 5s;\n"),
+      qr/"social_care_batch_wait" 5000 must be shorter than "social_care_db_timeout" 5000/,
+      'social_care_batch_wait not shorter than social_care_db_timeout');
+
+fails(conf(http => "    social_care_batch_wait soon;\n"),
+      qr/social_care_batch_wait/, 'social_care_batch_wait not a time');
 
 fails(conf(locations => location(<<'EOF')),
             social_care meta;
