@@ -123,8 +123,13 @@ static const char *const  sc_reply_conf_names[SC_CONF_COUNT] = {
 #define HI      "Hi[ {first_name}], "
 #define THANKS  "Thank you[, {first_name}] \xe2\x80\x94 that made our day!"
 #define SIGN    " \xe2\x80\x94 [{agent} from ]{team}"
-#define MOVE    "We've sent you a private message \xe2\x80\x94 please don't " \
-                "share account details here."
+/*
+ * A holding reply is one message, where the customer wrote: it invites a
+ * public writer to a private channel rather than claiming a private
+ * message was sent (none is until a person writes one).
+ */
+#define MOVE    "Please send us a private message so we can help " \
+                "\xe2\x80\x94 don't share account details here."
 #define REF     "[ Your reference is {ticket}.]"
 #define URGENT  "[ If it's urgent, you can also reach us at {contact}.]"
 #define BACK    "Our team is back {opens_at|soon} and will "

@@ -18,8 +18,8 @@
 #define MADRID_WED_1000   1711530000   /* Wed 2024-03-27 10:00 CET */
 #define NY_FRI_1800       1730498400   /* Fri 2024-11-01 18:00 EDT */
 
-#define MOVE  "We've sent you a private message \xe2\x80\x94 please don't " \
-              "share account details here."
+#define MOVE  "Please send us a private message so we can help " \
+              "\xe2\x80\x94 don't share account details here."
 #define SIGN  " \xe2\x80\x94 the Care team"
 
 
