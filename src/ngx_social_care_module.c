@@ -395,7 +395,9 @@ ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf)
     smcf->pg.timeout = smcf->db_timeout;
     smcf->pg.batch = smcf->batch;
     smcf->pg.wait = smcf->batch_wait;
+    smcf->pg.max_pending = smcf->max_pending;
 
+    /* a write waiting that long would time out before it is sent */
     if (smcf->batch_wait >= smcf->db_timeout) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"social_care_batch_wait\" %M must be shorter "
@@ -403,7 +405,6 @@ ngx_social_care_init_main_conf(ngx_conf_t *cf, void *conf)
                            smcf->batch_wait, smcf->db_timeout);
         return NGX_CONF_ERROR;
     }
-    smcf->pg.max_pending = smcf->max_pending;
 
     return ngx_social_care_worker_init_conf(cf, &smcf->worker, smcf->db_set);
 }
