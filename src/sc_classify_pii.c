@@ -226,6 +226,15 @@ static const sc_pii_word_t  sc_code_not_secret[] = {
 };
 
 
+/* "they took the otp and debited rs 25000": an amount, not the code */
+static const sc_pii_word_t  sc_currency_words[] = {
+    { "rs", 1 }, { "inr", 1 }, { "usd", 1 }, { "eur", 1 }, { "gbp", 1 },
+    { "aud", 1 }, { "cad", 1 }, { "ngn", 1 }, { "naira", 1 },
+    { "rupees", 1 }, { "dollars", 1 }, { "pounds", 1 }, { "euros", 1 },
+    { NULL, 0 }
+};
+
+
 /* "password is 1234", "contraseña es ...": the words before a value */
 static const sc_pii_word_t  sc_secret_links[] = {
     { "is", 1 }, { "was", 1 }, { "es", 1 }, { "era", 1 }, { "now", 1 },
@@ -1340,7 +1349,10 @@ sc_secret(sc_redact_t *r, size_t i)
             break;
         }
 
-        if (kind == SC_SECRET_DIGITS && (k == j || ++words > SC_PII_FILLERS)) {
+        if (kind == SC_SECRET_DIGITS
+            && (k == j || ++words > SC_PII_FILLERS
+                || sc_word_find(sc_currency_words, t + j, k - j)))
+        {
             return 0;
         }
 

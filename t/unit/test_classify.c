@@ -707,6 +707,11 @@ test_pii(void)
           NULL, 0, "no value, no secret" },
         { "what's the password requirement? too weak", NULL, 0,
           "a word and its question mark are no password" },
+        { "he took the otp and debited Rs 25000, another INR 4999",
+          NULL, 0, "an amount after a code's name is no code" },
+        { "otp 482913 then they took rs 25000",
+          "otp **** then they took rs 25000", SC_PII_SECRET,
+          "the code masked, the amount kept" },
 
         { "card 4111111111111111, mail ana@x.es, pin: 0852",
           "card ****1111, mail a***@x.es, pin: ****",
